@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "lode-clusters.h"
+
+/* Implementation pending (issue 3). */
