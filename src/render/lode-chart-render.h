@@ -4,21 +4,106 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "lode-colormap.h"
+#include "lode-snapshot.h"
+#include "lode-view.h"
+
 G_BEGIN_DECLS
 
-/* Colours of a chart frame; the widget takes them from the theme. */
+/* Colours of a chart frame (RGBA, 0–1); the widget fills them from the
+ * theme (light or dark), exports use the defaults. */
 typedef struct
 {
   double background[4];
   double grid[4];
   double text[4];
+  double axis_background[4];
+  double candle_up[4];
+  double candle_down[4];
+  double last_price[4];
+  double crosshair[4];
+  double profile_long[4];   /* long liquidations: below price */
+  double profile_short[4];  /* short liquidations: above price */
+  double highlight[4];      /* a selected cluster's zone */
 } LodeChartPalette;
 
 void lode_chart_palette_init_default (LodeChartPalette       *palette,
                                       gboolean                dark);
 
-/* Draws the empty chart frame (background, grid and a caption) into @cr
- * over (0, 0, @width, @height). */
+/* Everything a frame shows besides the view. */
+typedef struct
+{
+  LodeSnapshot   *snapshot;      /* NULL: an empty frame showing @message */
+  LodeRenderMode  mode;
+  LodeColormapId  colormap;
+  double          gamma;         /* intensity curve t^gamma, 1 = linear */
+  gboolean        show_profile;  /* the profile band and fuel curves */
+  gboolean        show_legend;
+  gboolean        has_highlight; /* a selected cluster's zone */
+  double          highlight_low;
+  double          highlight_high;
+  gboolean        has_crosshair; /* pointer position in frame pixels */
+  double          crosshair_x;
+  double          crosshair_y;
+  const char     *message;       /* shown over the frame when not NULL */
+} LodeChartFrame;
+
+void lode_chart_frame_init (LodeChartFrame *frame);
+
+/* Draws a whole frame of @view into @cr: heatmap, candles, axes, last
+ * price, legend, profile, highlight, crosshair and message. What the
+ * exports and the tests draw; the widget uses the layers below. */
+void             lode_chart_render_frame          (cairo_t                *cr,
+                                                   const LodeView         *view,
+                                                   const LodeChartPalette *palette,
+                                                   const LodeChartFrame   *frame);
+
+/* Layer 1 (may run in a worker thread): the heatmap of the plot as an
+ * ARGB32 image surface at @scale device pixels per logical pixel, placed
+ * at (*x, *y) with logical size *width × *height. *reference receives the
+ * view's USD reference value (§6). NULL when there is nothing to draw. */
+cairo_surface_t *lode_chart_render_heatmap_raster (const LodeView         *view,
+                                                   const LodeChartFrame   *frame,
+                                                   double                  scale,
+                                                   double                 *x,
+                                                   double                 *y,
+                                                   double                 *width,
+                                                   double                 *height,
+                                                   double                 *reference);
+/* Layer 2: everything but the heatmap and the crosshair; @reference is the
+ * heatmap's reference for the legend. */
+void             lode_chart_render_base           (cairo_t                *cr,
+                                                   const LodeView         *view,
+                                                   const LodeChartPalette *palette,
+                                                   const LodeChartFrame   *frame,
+                                                   double                  reference);
+/* Layer 3: the crosshair and its readout. */
+void             lode_chart_render_overlay        (cairo_t                *cr,
+                                                   const LodeView         *view,
+                                                   const LodeChartPalette *palette,
+                                                   const LodeChartFrame   *frame);
+
+/* What the crosshair reads at (@x, @y). FALSE outside the plot. */
+typedef struct
+{
+  gssize candle;        /* -1 when no candle is under the pointer */
+  gint64 time_ms;
+  double open;
+  double high;
+  double low;
+  double close;
+  double price;         /* price under the pointer */
+  double row_usd;       /* liquidations of the current state in the pointer's row */
+  double fuel_usd;      /* §7 fuel from the last close to @price */
+} LodeCrosshairInfo;
+
+gboolean lode_chart_crosshair_info (const LodeView       *view,
+                                    const LodeChartFrame *frame,
+                                    double                x,
+                                    double                y,
+                                    LodeCrosshairInfo    *info);
+
+/* Placeholder frame of the foundation (kept for the empty state). */
 void lode_chart_render_placeholder   (cairo_t                *cr,
                                       int                     width,
                                       int                     height,
