@@ -24,6 +24,8 @@ struct _LodeSnapshot
   double         *venue_shares;
 };
 
+G_DEFINE_BOXED_TYPE (LodeSnapshot, lode_snapshot, lode_snapshot_ref, lode_snapshot_unref)
+
 LodeSnapshot *
 lode_snapshot_new (const LodeVenueModel *venues,
                    guint                 n_venues,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <glib-object.h>
+
 #include "lode-liq-model.h"
 #include "lode-clusters.h"
 #include "lode-heatmap.h"
@@ -11,6 +13,10 @@ G_BEGIN_DECLS
  * exporters hold and draw. The first venue is the primary one (its candles
  * are drawn; §9). Reference-counted; safe to share between threads. */
 typedef struct _LodeSnapshot LodeSnapshot;
+
+#define LODE_TYPE_SNAPSHOT (lode_snapshot_get_type ())
+
+GType                lode_snapshot_get_type         (void) G_GNUC_CONST;
 
 typedef struct
 {

@@ -70,8 +70,16 @@ cairo_surface_t *lode_chart_render_heatmap_raster (const LodeView         *view,
                                                    double                 *width,
                                                    double                 *height,
                                                    double                 *reference);
-/* Layer 2: everything but the heatmap and the crosshair; @reference is the
- * heatmap's reference for the legend. */
+/* Layer 0: the background of the whole frame and the grid lines; the
+ * widget draws it first, then the heatmap raster over the plot, then
+ * layer 2 and layer 3. */
+void             lode_chart_render_background     (cairo_t                *cr,
+                                                   const LodeView         *view,
+                                                   const LodeChartPalette *palette);
+/* Layer 2: everything but the background, the heatmap and the crosshair
+ * (candles, axes, last price, legend, profile, highlight, message). It
+ * paints nothing opaque over the plot area, so the heatmap under it shows;
+ * @reference is the heatmap's reference for the legend. */
 void             lode_chart_render_base           (cairo_t                *cr,
                                                    const LodeView         *view,
                                                    const LodeChartPalette *palette,
