@@ -1,20 +1,752 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+/* lodestone-cli: the model without a display. Loads a market (the demo
+ * or a CSV file), builds the liquidation model and writes the exports that
+ * were asked for, or a short summary when none was.
+ *
+ * Adding an option: a field in CliOptions, an entry in option_entries,
+ * its check in resolve_options(), and for an export one export_*()
+ * function called from run_exports(). */
+
 #include "config.h"
 
-#include <glib.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "lode-clusters.h"
+#include "lode-demo-source.h"
+#include "lode-file-source.h"
+#include "lode-heatmap.h"
+#include "lode-liq-model.h"
+
+#define UNSET_INT G_MININT
+
+/* Exit statuses: a bad command line, or a failure while running. */
+#define EXIT_USAGE  2
+#define EXIT_FAILED 1
+
+/* The command line as given; strings are NULL and ints UNSET_INT when
+ * absent. Numbers that must not depend on the locale are taken as
+ * strings and parsed with g_ascii_strtod(). */
+typedef struct
+{
+  char *source;
+  char *input;
+  char *seed;
+  char *interval;
+  int   days;
+  char *tiers;
+  char *mmr;
+  int   lookback;
+  char *mode;
+  char *export_series;
+  char *export_levels;
+  char *export_heatmap;
+  int   columns;
+  int   rows;
+  char *price_min;
+  char *price_max;
+  char *export_clusters;
+} CliOptions;
+
+/* What the options resolve to, and what is built from them. */
+typedef struct
+{
+  gboolean         demo;
+  LodeDemoParams   demo_params;
+  gint64           interval_ms;     /* 0 = the source's own */
+  LodeModelParams  model_params;
+  LodeRenderMode   mode;
+  gboolean         has_price_min;
+  gboolean         has_price_max;
+  double           price_min;
+  double           price_max;
+
+  char            *label;
+  LodeMarket      *market;
+  LodeLiqModel    *model;
+} Cli;
+
+static void
+cli_options_clear (CliOptions *opts)
+{
+  g_clear_pointer (&opts->source, g_free);
+  g_clear_pointer (&opts->input, g_free);
+  g_clear_pointer (&opts->seed, g_free);
+  g_clear_pointer (&opts->interval, g_free);
+  g_clear_pointer (&opts->tiers, g_free);
+  g_clear_pointer (&opts->mmr, g_free);
+  g_clear_pointer (&opts->mode, g_free);
+  g_clear_pointer (&opts->export_series, g_free);
+  g_clear_pointer (&opts->export_levels, g_free);
+  g_clear_pointer (&opts->export_heatmap, g_free);
+  g_clear_pointer (&opts->price_min, g_free);
+  g_clear_pointer (&opts->price_max, g_free);
+  g_clear_pointer (&opts->export_clusters, g_free);
+}
+
+static void
+cli_clear (Cli *cli)
+{
+  g_clear_pointer (&cli->label, g_free);
+  g_clear_pointer (&cli->model, lode_liq_model_unref);
+  g_clear_pointer (&cli->market, lode_market_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Cli, cli_clear)
+
+static const struct
+{
+  const char *name;
+  gint64      ms;
+} intervals[] = {
+  { "1m", G_GINT64_CONSTANT (60000) },
+  { "5m", G_GINT64_CONSTANT (300000) },
+  { "15m", G_GINT64_CONSTANT (900000) },
+  { "1h", G_GINT64_CONSTANT (3600000) },
+  { "4h", G_GINT64_CONSTANT (14400000) },
+  { "1d", G_GINT64_CONSTANT (86400000) },
+};
+
+static gboolean
+parse_interval (const char *name,
+                gint64     *ms)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
+    {
+      if (strcmp (name, intervals[i].name) == 0)
+        {
+          *ms = intervals[i].ms;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* "1m", "4h", "1d", or a plain duration for the unusual intervals a CSV
+ * file may have. */
+static char *
+format_interval (gint64 ms)
+{
+  if (ms % G_GINT64_CONSTANT (86400000) == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "d", ms / G_GINT64_CONSTANT (86400000));
+  if (ms % G_GINT64_CONSTANT (3600000) == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "h", ms / G_GINT64_CONSTANT (3600000));
+  if (ms % G_GINT64_CONSTANT (60000) == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "m", ms / G_GINT64_CONSTANT (60000));
+  if (ms % 1000 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "s", ms / 1000);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT "ms", ms);
+}
+
+static gboolean
+parse_double_option (const char  *name,
+                     const char  *text,
+                     double      *value,
+                     GError     **error)
+{
+  char *end = NULL;
+
+  *value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (*value))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s: “%s” is not a number"), name, text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Checks the options together and fills @cli. Every mistake on the command
+ * line is reported here, before anything is loaded. */
+static gboolean
+resolve_options (const CliOptions  *opts,
+                 Cli               *cli,
+                 GError           **error)
+{
+  gboolean want_file;
+
+  want_file = opts->input != NULL;
+  if (opts->source != NULL)
+    {
+      if (strcmp (opts->source, "demo") == 0)
+        {
+          if (opts->input != NULL)
+            {
+              g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                   _("--input needs --source file"));
+              return FALSE;
+            }
+        }
+      else if (strcmp (opts->source, "file") == 0)
+        {
+          if (opts->input == NULL)
+            {
+              g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                   _("--source file needs --input FILE.csv"));
+              return FALSE;
+            }
+        }
+      else
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--source: unknown source “%s” (demo or file)"), opts->source);
+          return FALSE;
+        }
+    }
+
+  cli->demo = !want_file;
+  lode_demo_params_init_default (&cli->demo_params);
+
+  if (!cli->demo && (opts->seed != NULL || opts->days != UNSET_INT))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--seed and --days apply to the demo source only"));
+      return FALSE;
+    }
+
+  if (opts->seed != NULL)
+    {
+      guint64 seed;
+
+      if (!g_ascii_string_to_unsigned (opts->seed, 10, 0, G_MAXUINT64, &seed, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--seed: “%s” is not a non-negative integer"), opts->seed);
+          return FALSE;
+        }
+      cli->demo_params.seed = seed;
+    }
+
+  if (opts->days != UNSET_INT)
+    {
+      if (opts->days < 1 || opts->days > LODE_DEMO_MAX_DAYS)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--days must lie between 1 and %d"), LODE_DEMO_MAX_DAYS);
+          return FALSE;
+        }
+      cli->demo_params.days = (guint) opts->days;
+    }
+
+  cli->interval_ms = 0;
+  if (opts->interval != NULL && !parse_interval (opts->interval, &cli->interval_ms))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--interval: “%s” is not one of 1m, 5m, 15m, 1h, 4h, 1d"),
+                   opts->interval);
+      return FALSE;
+    }
+  if (cli->demo && cli->interval_ms != 0)
+    cli->demo_params.interval_ms = cli->interval_ms;
+
+  lode_model_params_init_default (&cli->model_params);
+  if (opts->tiers != NULL)
+    {
+      if (!lode_model_params_parse_tiers (&cli->model_params, opts->tiers, error))
+        {
+          g_prefix_error (error, "--tiers: ");
+          return FALSE;
+        }
+    }
+  if (opts->mmr != NULL &&
+      !parse_double_option ("--mmr", opts->mmr, &cli->model_params.mmr, error))
+    return FALSE;
+  if (opts->lookback != UNSET_INT)
+    {
+      if (opts->lookback < 0)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("--lookback must be ≥ 0 (0 = all candles)"));
+          return FALSE;
+        }
+      cli->model_params.lookback = (guint) opts->lookback;
+    }
+  if (!lode_model_params_validate (&cli->model_params, error))
+    return FALSE;
+
+  cli->mode = LODE_RENDER_MODE_RAW;
+  if (opts->mode != NULL && !lode_render_mode_from_string (opts->mode, &cli->mode))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--mode: “%s” is not one of raw, smoothed, long, short"), opts->mode);
+      return FALSE;
+    }
+
+  if (opts->export_heatmap != NULL)
+    {
+      if (opts->columns == UNSET_INT || opts->rows == UNSET_INT)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("--export-heatmap needs --columns and --rows"));
+          return FALSE;
+        }
+      /* Bounds that keep the grid in memory (16 k × 16 k floats = 1 GiB). */
+      if (opts->columns < 1 || opts->columns > 16384 ||
+          opts->rows < 1 || opts->rows > 16384)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("--columns and --rows must lie between 1 and 16384"));
+          return FALSE;
+        }
+    }
+  else if (opts->columns != UNSET_INT || opts->rows != UNSET_INT ||
+           opts->price_min != NULL || opts->price_max != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--columns, --rows, --price-min and --price-max need --export-heatmap"));
+      return FALSE;
+    }
+
+  cli->has_price_min = opts->price_min != NULL;
+  if (cli->has_price_min &&
+      !parse_double_option ("--price-min", opts->price_min, &cli->price_min, error))
+    return FALSE;
+  cli->has_price_max = opts->price_max != NULL;
+  if (cli->has_price_max &&
+      !parse_double_option ("--price-max", opts->price_max, &cli->price_max, error))
+    return FALSE;
+  if (cli->has_price_min && cli->has_price_max && !(cli->price_min < cli->price_max))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--price-min must be below --price-max"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+load_market (Cli         *cli,
+             const char  *input,
+             GError     **error)
+{
+  g_autoptr(LodeMarket) market = NULL;
+  gint64 native_ms;
+
+  if (cli->demo)
+    {
+      cli->market = lode_demo_market_generate (&cli->demo_params, error);
+      cli->label = g_strdup (lode_demo_source_get_label ());
+      return cli->market != NULL;
+    }
+
+  market = lode_file_source_load (input, error);
+  if (market == NULL)
+    return FALSE;
+  cli->label = g_filename_display_basename (input);
+
+  /* --interval on a file aggregates its candles to a coarser interval. */
+  native_ms = lode_market_get_interval_ms (market);
+  if (cli->interval_ms == 0 || cli->interval_ms == native_ms)
+    {
+      cli->market = g_steal_pointer (&market);
+      return TRUE;
+    }
+  if (cli->interval_ms < native_ms || cli->interval_ms % native_ms != 0)
+    {
+      g_autofree char *native = format_interval (native_ms);
+
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_INVALID_ARGUMENT,
+                   _("--interval must be a multiple of the file’s interval (%s)"), native);
+      return FALSE;
+    }
+
+  cli->market = lode_market_aggregate (market, cli->interval_ms, error);
+
+  return cli->market != NULL;
+}
+
+/* Writes @text to @path, or to standard output when @path is "-". */
+static gboolean
+write_output (const char  *path,
+              const char  *text,
+              gsize        len,
+              GError     **error)
+{
+  if (strcmp (path, "-") == 0)
+    {
+      if (fwrite (text, 1, len, stdout) != len || fflush (stdout) != 0)
+        {
+          g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_IO,
+                               _("Could not write to standard output"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  return g_file_set_contents (path, text, (gssize) len, error);
+}
+
+/* The shortest of %.15g and %.17g that reads back as @value, in the C
+ * locale. */
+static void
+append_double (GString *out,
+               double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buf, sizeof buf, "%.15g", value);
+  if (g_ascii_strtod (buf, NULL) != value)
+    g_ascii_dtostr (buf, sizeof buf, value);
+  g_string_append (out, buf);
+}
+
+static gboolean
+export_series (Cli         *cli,
+               const char  *path,
+               GError     **error)
+{
+  g_autofree char *text = lode_file_source_to_string (cli->market);
+
+  return write_output (path, text, strlen (text), error);
+}
+
+static gboolean
+export_levels (Cli         *cli,
+               const char  *path,
+               GError     **error)
+{
+  g_autoptr(LodeLevelSet) set = lode_liq_model_current (cli->model);
+  g_autoptr(GString) out = g_string_new ("price,side,amount_usd,created_ms\n");
+  const LodeLevel *levels;
+  gsize n_levels;
+
+  levels = lode_level_set_get_levels (set, &n_levels);
+  for (gsize i = 0; i < n_levels; i++)
+    {
+      append_double (out, levels[i].price);
+      g_string_append_printf (out, ",%s,", lode_side_to_string (levels[i].side));
+      append_double (out, levels[i].amount_usd);
+      g_string_append_printf (out, ",%" G_GINT64_FORMAT "\n", levels[i].created_ms);
+    }
+
+  return write_output (path, out->str, out->len, error);
+}
+
+static void
+series_price_range (const LodeMarket *market,
+                    double           *lo,
+                    double           *hi)
+{
+  const LodeCandle *candles = lode_market_get_candles (market);
+  gsize n = lode_market_get_n_candles (market);
+
+  *lo = candles[0].low;
+  *hi = candles[0].high;
+  for (gsize i = 1; i < n; i++)
+    {
+      *lo = MIN (*lo, candles[i].low);
+      *hi = MAX (*hi, candles[i].high);
+    }
+}
+
+static gboolean
+export_heatmap (Cli         *cli,
+                const char  *path,
+                guint        columns,
+                guint        rows,
+                GError     **error)
+{
+  g_autoptr(LodeHeatmap) heatmap = NULL;
+  g_autoptr(GString) out = NULL;
+  LodeHeatmapView view = { 0 };
+  double lo, hi;
+
+  /* The whole series' price range unless given. */
+  series_price_range (cli->market, &lo, &hi);
+  view.price_min = cli->has_price_min ? cli->price_min : lo;
+  view.price_max = cli->has_price_max ? cli->price_max : hi;
+  if (!(view.price_min < view.price_max))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_INVALID_ARGUMENT,
+                   _("The heatmap’s price range is empty (%g to %g)"),
+                   view.price_min, view.price_max);
+      return FALSE;
+    }
+
+  view.first_candle = 0;
+  view.n_candles = lode_market_get_n_candles (cli->market);
+  view.columns = columns;
+  view.rows = rows;
+  view.mode = cli->mode;
+
+  heatmap = lode_heatmap_compute (cli->model, &view);
+  out = g_string_sized_new ((gsize) rows * columns * 8);
+
+  /* Row 0, the lowest prices, first. */
+  for (guint r = 0; r < rows; r++)
+    {
+      for (guint c = 0; c < columns; c++)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          if (c > 0)
+            g_string_append_c (out, ',');
+          g_ascii_formatd (buf, sizeof buf, "%.9g", lode_heatmap_get (heatmap, c, r));
+          g_string_append (out, buf);
+        }
+      g_string_append_c (out, '\n');
+    }
+
+  return write_output (path, out->str, out->len, error);
+}
+
+static void
+add_double_member (JsonBuilder *builder,
+                   const char  *name,
+                   double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static gboolean
+export_clusters (Cli         *cli,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(LodeLevelSet) set = lode_liq_model_current (cli->model);
+  g_autoptr(GArray) clusters = lode_clusters_find (set, 0);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  json_builder_begin_object (builder);
+  add_double_member (builder, "close", lode_level_set_get_close (set));
+  json_builder_set_member_name (builder, "clusters");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      const LodeCluster *cluster = &g_array_index (clusters, LodeCluster, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "rank");
+      json_builder_add_int_value (builder, i + 1);
+      json_builder_set_member_name (builder, "side");
+      json_builder_add_string_value (builder, lode_cluster_side_to_string (cluster->side));
+      add_double_member (builder, "price_low", cluster->price_low);
+      add_double_member (builder, "price_high", cluster->price_high);
+      add_double_member (builder, "peak_price", cluster->peak_price);
+      add_double_member (builder, "strength_usd", cluster->strength_usd);
+      add_double_member (builder, "distance_pct", cluster->distance_pct);
+      add_double_member (builder, "share", cluster->share);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &len);
+  text = g_realloc (text, len + 2);
+  text[len++] = '\n';
+  text[len] = '\0';
+
+  return write_output (path, text, len, error);
+}
+
+static char *
+format_time (gint64 time_ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (time_ms / 1000);
+
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M") : g_strdup ("?");
+}
+
+/* For people, so in their locale; files never take this path. */
+static void
+print_summary (Cli *cli)
+{
+  g_autoptr(LodeLevelSet) set = lode_liq_model_current (cli->model);
+  g_autoptr(GArray) clusters = lode_clusters_find (set, 3);
+  const LodeCandle *first = lode_market_get_candle (cli->market, 0);
+  gsize n = lode_market_get_n_candles (cli->market);
+  const LodeCandle *last = lode_market_get_candle (cli->market, n - 1);
+  gint64 interval_ms = lode_market_get_interval_ms (cli->market);
+  g_autofree char *interval = format_interval (interval_ms);
+  g_autofree char *from = format_time (first->time_ms);
+  g_autofree char *to = format_time (last->time_ms + interval_ms);
+  g_autofree char *n_candles = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
+  g_autofree char *n_live = NULL;
+  gsize n_levels;
+
+  lode_level_set_get_levels (set, &n_levels);
+
+  g_print ("%s\n", cli->label);
+  g_print (_("Candles: %s × %s, %s to %s UTC\n"), n_candles, interval, from, to);
+  g_print (_("Last close: %.2f\n"), last->close);
+  n_live = g_strdup_printf ("%" G_GSIZE_FORMAT, n_levels);
+  g_print (_("Live levels: %s (long %.1f M USD, short %.1f M USD)\n"),
+           n_live,
+           lode_level_set_get_total (set, LODE_SIDE_LONG) / 1e6,
+           lode_level_set_get_total (set, LODE_SIDE_SHORT) / 1e6);
+
+  if (clusters->len == 0)
+    g_print (_("No clusters\n"));
+  else
+    g_print (_("Top clusters:\n"));
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      const LodeCluster *c = &g_array_index (clusters, LodeCluster, i);
+
+      /* Translators: rank, side, price range, distance from the close,
+       * strength and share of all live notional. */
+      g_print (_("  %u. %-8s %.1f – %.1f (%+.2f %%), %.1f M USD, %.1f %%\n"),
+               i + 1, lode_cluster_side_to_string (c->side),
+               c->price_low, c->price_high, c->distance_pct,
+               c->strength_usd / 1e6, 100.0 * c->share);
+    }
+
+  g_print (_("Estimated from candles and open interest; not actual positions.\n"));
+}
+
+static gboolean
+run_exports (Cli               *cli,
+             const CliOptions  *opts,
+             GError           **error)
+{
+  gboolean any = FALSE;
+
+  if (opts->export_series != NULL)
+    {
+      if (!export_series (cli, opts->export_series, error))
+        return FALSE;
+      any = TRUE;
+    }
+  if (opts->export_levels != NULL)
+    {
+      if (!export_levels (cli, opts->export_levels, error))
+        return FALSE;
+      any = TRUE;
+    }
+  if (opts->export_heatmap != NULL)
+    {
+      if (!export_heatmap (cli, opts->export_heatmap, opts->columns, opts->rows, error))
+        return FALSE;
+      any = TRUE;
+    }
+  if (opts->export_clusters != NULL)
+    {
+      if (!export_clusters (cli, opts->export_clusters, error))
+        return FALSE;
+      any = TRUE;
+    }
+
+  if (!any)
+    print_summary (cli);
+
+  return TRUE;
+}
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_auto(CliOptions) opts = {
+    .days = UNSET_INT,
+    .lookback = UNSET_INT,
+    .columns = UNSET_INT,
+    .rows = UNSET_INT,
+  };
+  const GOptionEntry option_entries[] = {
+    { "source", 0, 0, G_OPTION_ARG_STRING, &opts.source,
+      N_("Where the market comes from: demo (default) or file"), N_("demo|file") },
+    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &opts.input,
+      N_("CSV file to import (time,open,high,low,close,volume,oi_usd[,long_share]); implies --source file"),
+      N_("FILE.csv") },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &opts.seed,
+      N_("Seed of the demo market (default 20260101)"), N_("N") },
+    { "interval", 0, 0, G_OPTION_ARG_STRING, &opts.interval,
+      N_("Candle interval (default: the source’s; 1m for the demo)"),
+      N_("1m|5m|15m|1h|4h|1d") },
+    { "days", 0, 0, G_OPTION_ARG_INT, &opts.days,
+      N_("Length of the demo market in days (default 30)"), N_("N") },
+    { "tiers", 0, 0, G_OPTION_ARG_STRING, &opts.tiers,
+      N_("Leverage tiers and weights (default 10:0.3,25:0.3,50:0.25,100:0.15)"),
+      N_("L:W,…") },
+    { "mmr", 0, 0, G_OPTION_ARG_STRING, &opts.mmr,
+      N_("Maintenance margin rate (default 0.004)"), N_("RATE") },
+    { "lookback", 0, 0, G_OPTION_ARG_INT, &opts.lookback,
+      N_("Levels expire after N candles (default 0: never)"), N_("N") },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &opts.mode,
+      N_("Heatmap mode: raw (default), smoothed, long or short"),
+      N_("raw|smoothed|long|short") },
+    { "export-series", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_series,
+      N_("Write the aligned series the model consumed as CSV (“-” for standard output)"),
+      N_("OUT.csv") },
+    { "export-levels", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_levels,
+      N_("Write the live levels of the current state as CSV"), N_("OUT.csv") },
+    { "export-heatmap", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_heatmap,
+      N_("Write the heatmap grid as CSV: R lines of C values, lowest prices first"),
+      N_("OUT.csv") },
+    { "columns", 0, 0, G_OPTION_ARG_INT, &opts.columns,
+      N_("Heatmap columns over the whole series"), N_("C") },
+    { "rows", 0, 0, G_OPTION_ARG_INT, &opts.rows,
+      N_("Heatmap price rows"), N_("R") },
+    { "price-min", 0, 0, G_OPTION_ARG_STRING, &opts.price_min,
+      N_("Lowest heatmap price (default: the lowest low)"), N_("A") },
+    { "price-max", 0, 0, G_OPTION_ARG_STRING, &opts.price_max,
+      N_("End of the heatmap price range (default: the highest high)"), N_("B") },
+    { "export-clusters", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_clusters,
+      N_("Write the ranked liquidation clusters as JSON"), N_("OUT.json") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(Cli) cli = { 0 };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (N_("— estimate crypto liquidation levels without a display"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                N_("Loads a market (the simulated demo or a CSV file), builds the "
+                                   "liquidation model and writes the requested exports.\n"
+                                   "Without an export option it prints a short summary."));
+  g_option_context_add_main_entries (context, option_entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("lodestone-cli: %s\n", error->message);
-      return 1;
+      return EXIT_USAGE;
     }
-  return 0;
+  if (argc > 1)
+    {
+      g_printerr ("lodestone-cli: %s “%s”\n", _("unexpected argument"), argv[1]);
+      return EXIT_USAGE;
+    }
+  if (!resolve_options (&opts, &cli, &error))
+    {
+      g_printerr ("lodestone-cli: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+
+  if (!load_market (&cli, opts.input, &error) ||
+      !(cli.model = lode_liq_model_build (cli.market, &cli.model_params, NULL, &error)) ||
+      !run_exports (&cli, &opts, &error))
+    {
+      g_printerr ("lodestone-cli: %s\n", error->message);
+      return EXIT_FAILED;
+    }
+
+  return EXIT_SUCCESS;
 }
