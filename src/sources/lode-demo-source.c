@@ -40,7 +40,9 @@
 #define PRICE_LOW     68000.0
 #define PRICE_HIGH    102000.0
 #define OI_BASELINE   7.5e9
-#define TICK          0.1
+/* Prices in ticks of 0.1; dividing the tick count by 10 gives the double
+ * nearest to the decimal, so the CSV export prints it short. */
+#define TICKS_PER_UNIT 10.0
 
 typedef struct
 {
@@ -164,7 +166,7 @@ rng_normal (Rng *rng)
 static inline double
 round_tick (double price)
 {
-  return floor (price / TICK + 0.5) * TICK;
+  return floor (price * TICKS_PER_UNIT + 0.5) / TICKS_PER_UNIT;
 }
 
 /* Activity by time of day (UTC) and weekday; about 1 on average. */
