@@ -21,7 +21,7 @@
  *   That growth is what creates the model's levels, so it is concentrated
  *   where price lingers and bands form a few % away.
  * - Cascades: a hazard that rises when OI is crowded above its baseline.
- *   A cascade is a 4–18 minute move of 2.5–12 % (front-loaded, wide wicks,
+ *   A cascade is a 4–18 minute move of 2–10 % (front-loaded, wide wicks,
  *   heavy volume) against the crowded side, with OI dropping 6–18 %: it
  *   sweeps the 100×/50×/25× bands of recent entries and leaves the 10×
  *   ones. A partial retrace and a volatile range follow.
@@ -74,6 +74,7 @@ typedef struct
   double  log_oi;
   double  log_oi_base;
   double  lambda;
+  double  seasonal[1440];
 
   int     cascade_left;  /* minutes left in the running cascade, 0 = none */
   int     cascade_len;
@@ -143,11 +144,11 @@ rng_range (Rng    *rng,
   return lo + (hi - lo) * rng_uniform (rng);
 }
 
-/* Standard normal (Box–Muller, both values used). */
+/* Standard normal (Marsaglia's polar method, both values used). */
 static double
 rng_normal (Rng *rng)
 {
-  double r, theta;
+  double u, v, s;
 
   if (rng->has_spare)
     {
@@ -155,12 +156,19 @@ rng_normal (Rng *rng)
       return rng->spare;
     }
 
-  r = sqrt (-2.0 * log (rng_uniform (rng)));
-  theta = 2.0 * G_PI * rng_uniform (rng);
-  rng->spare = r * sin (theta);
+  do
+    {
+      u = 2.0 * rng_uniform (rng) - 1.0;
+      v = 2.0 * rng_uniform (rng) - 1.0;
+      s = u * u + v * v;
+    }
+  while (s >= 1.0 || s == 0.0);
+
+  s = sqrt (-2.0 * log (s) / s);
+  rng->spare = v * s;
   rng->has_spare = TRUE;
 
-  return r * cos (theta);
+  return u * s;
 }
 
 static inline double
@@ -169,22 +177,31 @@ round_tick (double price)
   return floor (price * TICKS_PER_UNIT + 0.5) / TICKS_PER_UNIT;
 }
 
-/* Activity by time of day (UTC) and weekday; about 1 on average. */
-static double
-seasonal_factor (gint64 time_ms)
+/* Activity by minute of the day (UTC): busier at the EU and US opens;
+ * about 1 on average. Weekends are quieter (× 0.7). */
+static void
+init_seasonal (double table[1440])
 {
-  gint64 day = time_ms >= 0 ? time_ms / DAY_MS : (time_ms - DAY_MS + 1) / DAY_MS;
-  double hour = (double) (time_ms - day * DAY_MS) / 3600000.0;
+  for (guint m = 0; m < 1440; m++)
+    {
+      double hour = m / 60.0;
+
+      table[m] = 0.8
+                 + 0.5 * exp (-0.5 * pow ((hour - 14.5) / 1.6, 2))   /* US open */
+                 + 0.2 * exp (-0.5 * pow ((hour - 8.0) / 1.2, 2));   /* EU open */
+    }
+}
+
+static double
+seasonal_factor (const double  table[1440],
+                 gint64        time_ms)
+{
+  gint64 minute = time_ms >= 0 ? time_ms / 60000 : (time_ms - 59999) / 60000;
+  gint64 day = minute >= 0 ? minute / 1440 : (minute - 1439) / 1440;
   int weekday = (int) (((day + 4) % 7 + 7) % 7);  /* 1970-01-01 was a Thursday; 0 = Sunday */
-  double f;
+  double f = table[minute - day * 1440];
 
-  f = 0.8
-      + 0.5 * exp (-0.5 * pow ((hour - 14.5) / 1.6, 2))   /* US open */
-      + 0.2 * exp (-0.5 * pow ((hour - 8.0) / 1.2, 2));   /* EU open */
-  if (weekday == 0 || weekday == 6)
-    f *= 0.7;
-
-  return f;
+  return weekday == 0 || weekday == 6 ? 0.7 * f : f;
 }
 
 static void
@@ -244,8 +261,8 @@ maybe_start_cascade (Sim    *sim,
   sim->cascade_dir = rng_uniform (rng) < p_down ? -1 : 1;
   sim->cascade_len = (int) rng_range (rng, 4.0, 19.0);
   sim->cascade_left = sim->cascade_len;
-  sim->cascade_move = rng_uniform (rng) < 0.15 ? rng_range (rng, 0.07, 0.12)
-                                                : rng_range (rng, 0.025, 0.07);
+  sim->cascade_move = rng_uniform (rng) < 0.1 ? rng_range (rng, 0.06, 0.10)
+                                               : rng_range (rng, 0.02, 0.06);
   sim->cascade_oi = rng_range (rng, 0.06, 0.10) + sim->cascade_move;
   sim->cascade_norm = 0;
   for (int k = 0; k < sim->cascade_len; k++)
@@ -276,7 +293,7 @@ step (Sim        *sim,
       LodeCandle *candle)
 {
   Rng *rng = &sim->rng;
-  double seasonal = seasonal_factor (time_ms);
+  double seasonal = seasonal_factor (sim->seasonal, time_ms);
   double sigma, sigma_bridge, x, z, g, hi, lo, lambda_target;
   double log_open = sim->log_p;
   double volume;
@@ -395,7 +412,7 @@ lode_demo_market_generate (const LodeDemoParams  *params,
   gint64 interval_ms, end_ms, start_ms;
   gsize n;
   double open;
-  Sim sim = { 0 };
+  g_autofree Sim *sim = g_new0 (Sim, 1);
 
   g_return_val_if_fail (params != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -431,21 +448,22 @@ lode_demo_market_generate (const LodeDemoParams  *params,
   start_ms = end_ms - (gint64) days * DAY_MS;
   n = (gsize) days * 1440;
 
-  rng_init (&sim.rng, params->seed);
-  sim.log_p = log (PRICE_CENTRE) + rng_range (&sim.rng, -0.1, 0.1);
-  sim.regime = REGIME_RANGE;
-  sim.regime_left = 0;
-  sim.boost = 1.0;
-  sim.log_oi_base = log (OI_BASELINE);
-  sim.log_oi = sim.log_oi_base + rng_range (&sim.rng, -0.1, 0.05);
-  sim.lambda = 0.5 + rng_range (&sim.rng, -0.04, 0.04);
-  sim.cooldown = (int) DAY_MIN / 2;
+  init_seasonal (sim->seasonal);
+  rng_init (&sim->rng, params->seed);
+  sim->log_p = log (PRICE_CENTRE) + rng_range (&sim->rng, -0.1, 0.1);
+  sim->regime = REGIME_RANGE;
+  sim->regime_left = 0;
+  sim->boost = 1.0;
+  sim->log_oi_base = log (OI_BASELINE);
+  sim->log_oi = sim->log_oi_base + rng_range (&sim->rng, -0.1, 0.05);
+  sim->lambda = 0.5 + rng_range (&sim->rng, -0.04, 0.04);
+  sim->cooldown = (int) DAY_MIN / 2;
 
   candles = g_new (LodeCandle, n);
-  open = round_tick (exp (sim.log_p));
+  open = round_tick (exp (sim->log_p));
   for (gsize i = 0; i < n; i++)
     {
-      step (&sim, start_ms + (gint64) i * MINUTE_MS, open, &candles[i]);
+      step (sim, start_ms + (gint64) i * MINUTE_MS, open, &candles[i]);
       open = candles[i].close;
     }
 
