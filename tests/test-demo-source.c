@@ -6,8 +6,19 @@
 #include <string.h>
 
 #include "lode-demo-source.h"
+#include "lode-liq-model.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
 
 static LodeMarket *
 generate (guint64 seed,
@@ -161,6 +172,55 @@ test_cascade (void)
 }
 
 static void
+test_model_levels (void)
+{
+  g_autoptr(LodeMarket) market = generate (LODE_DEMO_DEFAULT_SEED, 30, MINUTE_MS);
+  g_autoptr(LodeLiqModel) model = NULL;
+  g_autoptr(LodeLevelSet) current = NULL;
+  g_autoptr(GError) error = NULL;
+  const LodeCandle *c = lode_market_get_candles (market);
+  gsize n = lode_market_get_n_candles (market);
+  LodeModelParams params;
+  double close, long_total, short_total;
+  double cascade_liquidated = 0, median_liquidated;
+  g_autoptr(GArray) per_candle = g_array_new (FALSE, FALSE, sizeof (double));
+  gsize n_levels;
+
+  lode_model_params_init_default (&params);
+  model = lode_liq_model_build (market, &params, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The current state has live levels on both sides of the price. */
+  current = lode_liq_model_current (model);
+  lode_level_set_get_levels (current, &n_levels);
+  close = lode_level_set_get_close (current);
+  long_total = lode_level_set_get_total (current, LODE_SIDE_LONG);
+  short_total = lode_level_set_get_total (current, LODE_SIDE_SHORT);
+  g_assert_cmpuint (n_levels, >, 1000);
+  g_assert_cmpfloat (long_total, >, 1e7);
+  g_assert_cmpfloat (short_total, >, 1e7);
+  /* Bands sit within reach: a 5 % move either way liquidates something. */
+  g_assert_cmpfloat (lode_level_set_fuel (current, close * 0.95), >, 0);
+  g_assert_cmpfloat (lode_level_set_fuel (current, close * 1.05), >, 0);
+
+  /* Cascades sweep bands: the candles where OI collapses liquidate far
+   * more than a typical candle. */
+  for (gsize i = 1; i < n; i++)
+    {
+      double liquidated = lode_liq_model_get_liquidated (model, i, LODE_SIDE_LONG)
+                          + lode_liq_model_get_liquidated (model, i, LODE_SIDE_SHORT);
+
+      g_array_append_val (per_candle, liquidated);
+      if (c[i].oi_usd < 0.98 * c[i - 1].oi_usd)
+        cascade_liquidated = MAX (cascade_liquidated, liquidated);
+    }
+  g_array_sort (per_candle, compare_doubles);
+  median_liquidated = g_array_index (per_candle, double, per_candle->len / 2);
+  g_assert_cmpfloat (cascade_liquidated, >, 1e6);
+  g_assert_cmpfloat (cascade_liquidated, >, 100 * median_liquidated);
+}
+
+static void
 test_intervals (void)
 {
   static const gint64 intervals[] = { 1, 5, 15, 60, 240, 1440 };
@@ -272,6 +332,7 @@ main (int   argc,
   g_test_add_func ("/sources/demo/time-grid", test_time_grid);
   g_test_add_func ("/sources/demo/plausible", test_plausible);
   g_test_add_func ("/sources/demo/cascade", test_cascade);
+  g_test_add_func ("/sources/demo/model-levels", test_model_levels);
   g_test_add_func ("/sources/demo/intervals", test_intervals);
   g_test_add_func ("/sources/demo/aggregate-hour", test_aggregate_hour);
   g_test_add_func ("/sources/demo/end-time", test_end_time);
