@@ -667,7 +667,7 @@ main (int   argc,
   const GOptionEntry option_entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &opts.source,
       N_("Where the market comes from: demo (default) or file"), N_("demo|file") },
-    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &opts.input,
+    { "input", 0, 0, G_OPTION_ARG_FILENAME, &opts.input,
       N_("CSV file to import (time,open,high,low,close,volume,oi_usd[,long_share]); implies --source file"),
       N_("FILE.csv") },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &opts.seed,
