@@ -89,6 +89,22 @@ test_good_iso8601 (void)
 }
 
 static void
+test_good_iso_date (void)
+{
+  /* Daily candles dated without a time: midnight UTC; a space may stand
+   * for the T. */
+  g_autoptr(LodeMarket) market = load_ok (
+    "time,open,high,low,close,volume,oi_usd\n"
+    "2024-01-01,100,110,95,105,1,1000\n"
+    "2024-01-02 00:00:00,105,106,101,102,1,1100\n"
+    "2024-01-03,102,103,100,101,1,900\n");
+
+  g_assert_cmpint (lode_market_get_candle (market, 0)->time_ms, ==, G_GINT64_CONSTANT (1704067200000));
+  g_assert_cmpint (lode_market_get_candle (market, 1)->time_ms, ==, G_GINT64_CONSTANT (1704153600000));
+  g_assert_cmpint (lode_market_get_interval_ms (market), ==, 86400000);
+}
+
+static void
 test_good_columns (void)
 {
   /* Any order, any case, unknown columns ignored, no long_share → 0.5. */
@@ -345,6 +361,7 @@ main (int   argc,
   g_test_add_func ("/sources/file/good/ms", test_good_ms);
   g_test_add_func ("/sources/file/good/seconds", test_good_seconds);
   g_test_add_func ("/sources/file/good/iso8601", test_good_iso8601);
+  g_test_add_func ("/sources/file/good/iso-date", test_good_iso_date);
   g_test_add_func ("/sources/file/good/columns-by-name", test_good_columns);
   g_test_add_func ("/sources/file/good/unknown-oi", test_good_unknown_oi);
   g_test_add_func ("/sources/file/good/bom-crlf-quotes", test_good_dialect);

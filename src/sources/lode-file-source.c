@@ -183,7 +183,7 @@ parse_number (const char *cell,
 }
 
 /* ms since the epoch, seconds since the epoch, or ISO 8601 (UTC if the
- * text names no zone). */
+ * text names no zone; a date alone is midnight). */
 static gboolean
 parse_time (const char *cell,
             GTimeZone  *utc,
@@ -217,7 +217,15 @@ parse_time (const char *cell,
       return TRUE;
     }
 
-  dt = g_date_time_new_from_iso8601 (cell, utc);
+  /* A bare date (daily candles) is midnight UTC. */
+  if (strlen (cell) == 10 && cell[4] == '-' && cell[7] == '-')
+    {
+      g_autofree char *midnight = g_strconcat (cell, "T00:00:00Z", NULL);
+
+      dt = g_date_time_new_from_iso8601 (midnight, utc);
+    }
+  else
+    dt = g_date_time_new_from_iso8601 (cell, utc);
   if (dt == NULL)
     return FALSE;
 

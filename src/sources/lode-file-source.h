@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * double quotes ignored); unknown columns are ignored:
  *
  *   time        ms since the epoch; also seconds (|value| < 1e11) or
- *               ISO 8601 (UTC when no zone is given)
+ *               ISO 8601 (UTC when no zone is given; a bare date
+ *               YYYY-MM-DD is midnight UTC)
  *   open high low close   quote currency, finite, > 0
  *   volume      base units, finite, ≥ 0
  *   oi_usd      open interest as quote notional; empty or "nan" = unknown
