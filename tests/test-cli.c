@@ -199,6 +199,20 @@ test_export_series_demo (Fixture       *fixture,
 }
 
 static void
+test_export_to_stdout (void)
+{
+  const char *args[] = { "--days", "1", "--interval", "1h", "--export-series", "-", NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (run_cli (args, &out, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "time,open,high,low,close,volume,oi_usd,long_share");
+  /* Header, 24 candles, and the empty string after the last newline. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 26);
+}
+
+static void
 test_export_levels (Fixture       *fixture,
                     gconstpointer  data)
 {
@@ -328,6 +342,29 @@ test_export_heatmap (Fixture       *fixture,
   expected = expected_heatmap_sum (model, 7, lo, hi, -1);
   g_assert_cmpfloat (expected, >, 0);
   g_assert_cmpfloat_with_epsilon (sum, expected, 1e-5 * expected);
+}
+
+static void
+test_export_heatmap_smoothed (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *raw_path = out_path (fixture, "heatmap-raw.csv");
+  g_autofree char *smooth_path = out_path (fixture, "heatmap-smoothed.csv");
+  const char *raw_args[] = { "--input", fixture->fixture, "--export-heatmap", raw_path,
+                             "--columns", "6", "--rows", "300", NULL };
+  const char *smooth_args[] = { "--input", fixture->fixture, "--export-heatmap", smooth_path,
+                                "--columns", "6", "--rows", "300", "--mode", "smoothed", NULL };
+  double raw, smoothed;
+
+  g_assert_cmpint (run_cli (raw_args, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_cli (smooth_args, NULL, NULL), ==, 0);
+
+  /* §6: smoothing moves mass along the price axis; only what leaves the
+   * view is lost. */
+  raw = read_grid (raw_path, 6, 300);
+  smoothed = read_grid (smooth_path, 6, 300);
+  g_assert_cmpfloat (smoothed, >, 0.5 * raw);
+  g_assert_cmpfloat (smoothed, <=, raw * (1 + 1e-5));
 }
 
 static void
@@ -475,6 +512,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/summary/demo", test_summary_demo);
+  g_test_add_func ("/cli/export/stdout", test_export_to_stdout);
   g_test_add ("/cli/export/series", Fixture, NULL,
               fixture_set_up, test_export_series, fixture_tear_down);
   g_test_add ("/cli/export/series-demo", Fixture, NULL,
@@ -483,6 +521,8 @@ main (int   argc,
               fixture_set_up, test_export_levels, fixture_tear_down);
   g_test_add ("/cli/export/heatmap", Fixture, NULL,
               fixture_set_up, test_export_heatmap, fixture_tear_down);
+  g_test_add ("/cli/export/heatmap-smoothed", Fixture, NULL,
+              fixture_set_up, test_export_heatmap_smoothed, fixture_tear_down);
   g_test_add ("/cli/export/heatmap-range-and-mode", Fixture, NULL,
               fixture_set_up, test_export_heatmap_range_and_mode, fixture_tear_down);
   g_test_add ("/cli/export/clusters", Fixture, NULL,
