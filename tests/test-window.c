@@ -32,6 +32,12 @@ widget_has_size (gpointer data)
 }
 
 static gboolean
+panel_hidden (gpointer data)
+{
+  return !gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
 about_dialog_shown (gpointer data)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
@@ -78,15 +84,24 @@ test_window_layout (void)
   g_autoptr(LodeApplication) app = start_app (&window);
   GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
   GtkWidget *chart = GTK_WIDGET (lode_window_get_chart_view (window));
+  GtkWidget *panel = GTK_WIDGET (lode_window_get_side_panel (window));
 
   g_assert_true (GTK_IS_HEADER_BAR (titlebar));
   g_assert_true (LODE_IS_CHART_VIEW (chart));
   g_assert_true (iterate_until (widget_has_size, chart));
 
-  /* The chart takes the window's content: with the default 1280×800 window
-   * (or the saved size), it is at least the widget's minimum 320×240. */
-  g_assert_cmpint (gtk_widget_get_width (chart), >=, 320);
-  g_assert_cmpint (gtk_widget_get_height (chart), >=, 240);
+  /* The chart takes the window's content beside the side panel: with the
+   * default 1280×800 window it is far above the widget's minimum 320×240,
+   * and chart + panel span the window. */
+  g_assert_true (iterate_until (widget_has_size, panel));
+  g_assert_cmpint (gtk_widget_get_width (chart), >=, 640);
+  g_assert_cmpint (gtk_widget_get_height (chart), >=, 480);
+  g_assert_cmpint (gtk_widget_get_width (chart) + gtk_widget_get_width (panel), >=,
+                   gtk_widget_get_width (GTK_WIDGET (window)) - 2);
+
+  /* F9's action hides the panel and the chart takes the room. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-side-panel", NULL);
+  g_assert_true (iterate_until (panel_hidden, panel));
   g_assert_cmpint (gtk_widget_get_width (chart), ==, gtk_widget_get_width (GTK_WIDGET (window)));
 
   gtk_window_destroy (GTK_WINDOW (window));

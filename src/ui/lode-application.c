@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lode-application.h"
+#include "lode-preferences.h"
 #include "lode-window.h"
 
 /* Declared by the generated lode-resources.h (--manual-register). */
@@ -14,7 +15,8 @@ struct _LodeApplication
 {
   GtkApplication parent_instance;
 
-  GSettings *settings;
+  GSettings  *settings;
+  GDBusProxy *portal;
 };
 
 G_DEFINE_FINAL_TYPE (LodeApplication, lode_application, GTK_TYPE_APPLICATION)
@@ -79,18 +81,135 @@ lode_application_quit (GSimpleAction *action,
   g_application_quit (G_APPLICATION (app));
 }
 
+static void
+lode_application_preferences (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  LodeApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (lode_preferences_new (parent, self->settings)));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = lode_application_about },
+  { .name = "preferences", .activate = lode_application_preferences },
   { .name = "quit", .activate = lode_application_quit },
 };
+
+/* GTK 4.8 does not follow the desktop's light/dark preference by itself
+ * (libadwaita does); read it from the settings portal and follow changes.
+ * Without a session bus (tests, CI) the theme's default stays. */
+static void
+apply_color_scheme (GVariant *value)
+{
+  guint32 scheme;
+
+  /* Read() wraps the value in one or two variants. */
+  while (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_VARIANT))
+    value = g_variant_get_variant (value);
+  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+    return;
+
+  /* 0 no preference, 1 prefer dark, 2 prefer light. */
+  scheme = g_variant_get_uint32 (value);
+  g_object_set (gtk_settings_get_default (),
+                "gtk-application-prefer-dark-theme", scheme == 1,
+                NULL);
+}
+
+static void
+on_portal_signal (GDBusProxy *proxy,
+                  const char *sender_name,
+                  const char *signal_name,
+                  GVariant   *parameters,
+                  gpointer    user_data)
+{
+  const char *namespace, *key;
+  g_autoptr(GVariant) value = NULL;
+
+  if (g_strcmp0 (signal_name, "SettingChanged") != 0
+      || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(ssv)")))
+    return;
+
+  g_variant_get (parameters, "(&s&sv)", &namespace, &key, &value);
+  if (g_strcmp0 (namespace, "org.freedesktop.appearance") == 0
+      && g_strcmp0 (key, "color-scheme") == 0)
+    apply_color_scheme (value);
+}
+
+static void
+on_color_scheme_read (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, NULL);
+  g_autoptr(GVariant) value = NULL;
+
+  if (reply == NULL)
+    return;
+
+  g_variant_get (reply, "(v)", &value);
+  apply_color_scheme (value);
+}
+
+static void
+on_portal_proxy (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LodeApplication) self = user_data;
+  GDBusProxy *proxy = g_dbus_proxy_new_for_bus_finish (result, NULL);
+
+  if (proxy == NULL)
+    return;
+
+  self->portal = proxy;
+  g_signal_connect (proxy, "g-signal", G_CALLBACK (on_portal_signal), NULL);
+  g_dbus_proxy_call (proxy, "Read",
+                     g_variant_new ("(ss)", "org.freedesktop.appearance", "color-scheme"),
+                     G_DBUS_CALL_FLAGS_NONE, 2000, NULL, on_color_scheme_read, NULL);
+}
+
+static void
+watch_color_scheme (LodeApplication *self)
+{
+  g_dbus_proxy_new_for_bus (G_BUS_TYPE_SESSION,
+                            G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
+                            NULL,
+                            "org.freedesktop.portal.Desktop",
+                            "/org/freedesktop/portal/desktop",
+                            "org.freedesktop.portal.Settings",
+                            NULL, on_portal_proxy, g_object_ref (self));
+}
 
 static void
 lode_application_startup (GApplication *application)
 {
   LodeApplication *self = LODE_APPLICATION (application);
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *help_accels[] = { "<Control>question", NULL };
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.open-file", { "<Control>o", NULL } },
+    { "win.reload", { "F5", "<Control>r", NULL } },
+    { "win.export-image", { "<Control>e", NULL } },
+    { "win.export-data", { "<Control><Shift>e", NULL } },
+    { "win.show-side-panel", { "F9", NULL } },
+    { "view.mode::raw", { "<Control>1", NULL } },
+    { "view.mode::smoothed", { "<Control>2", NULL } },
+    { "view.mode::long", { "<Control>3", NULL } },
+    { "view.mode::short", { "<Control>4", NULL } },
+    { "view.show-profile", { "<Control>p", NULL } },
+  };
 
   G_APPLICATION_CLASS (lode_application_parent_class)->startup (application);
 
@@ -101,10 +220,14 @@ lode_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
+                                           accels[i].accels);
 
   self->settings = settings_new_if_installed ();
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "preferences")),
+                               self->settings != NULL);
+  watch_color_scheme (self);
 }
 
 static void
@@ -125,6 +248,7 @@ lode_application_dispose (GObject *object)
   LodeApplication *self = LODE_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->portal);
 
   G_OBJECT_CLASS (lode_application_parent_class)->dispose (object);
 }

@@ -3,43 +3,402 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
-#include "lode-chart-render.h"
 #include "lode-chart-view.h"
+#include "lode-model-enums.h"
+
+/* Candles shown by "fit": about a week of hourly candles. */
+#define FIT_CANDLES 180
+/* One keyboard pan step, as a share of the plot. */
+#define PAN_STEP 0.1
+#define ZOOM_STEP 1.25
 
 struct _LodeChartView
 {
-  GtkWidget parent_instance;
+  GtkWidget       parent_instance;
+
+  LodeSnapshot   *snapshot;
+  LodeRenderMode  mode;
+  LodeColormapId  colormap;
+  double          intensity;
+  gboolean        show_profile;
+  char           *message;
+  gboolean        has_highlight;
+  double          highlight_low;
+  double          highlight_high;
+
+  LodeView        view;
+
+  gboolean        pointer_inside;
+  double          pointer_x;
+  double          pointer_y;
+
+  /* The heatmap raster and the view it was computed for; drawn mapped to
+   * the current view until its successor arrives, so panning stays fluid. */
+  GdkTexture     *raster;
+  LodeView        raster_view;
+  double          raster_x;
+  double          raster_y;
+  double          raster_width;
+  double          raster_height;
+  double          reference;
+  guint           content_serial;  /* bumped by snapshot, mode, colours */
+  guint           raster_serial;   /* content_serial of the raster */
+  GCancellable   *raster_cancellable;
+  gboolean        raster_in_flight;
+
+  /* Candles, axes and the rest, recorded once per view. */
+  GskRenderNode  *base_node;
+
+  /* Gestures. */
+  LodeView        gesture_start_view;
+  gboolean        drag_zooms_price;
 };
 
 G_DEFINE_FINAL_TYPE (LodeChartView, lode_chart_view, GTK_TYPE_WIDGET)
 
-static gboolean
-prefers_dark (GtkWidget *widget)
-{
-  GtkSettings *settings = gtk_widget_get_settings (widget);
-  gboolean dark = FALSE;
+enum {
+  PROP_0,
+  PROP_SNAPSHOT,
+  PROP_MODE,
+  PROP_COLORMAP,
+  PROP_INTENSITY,
+  PROP_SHOW_PROFILE,
+  PROP_MESSAGE,
+  PROP_RENDERING,
+  N_PROPS
+};
 
-  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark, NULL);
-  return dark;
+static GParamSpec *properties[N_PROPS];
+
+static void request_raster (LodeChartView *self);
+
+static gboolean
+theme_is_dark (GtkWidget *widget)
+{
+  GdkRGBA fg;
+
+  /* A light foreground means a dark theme, whichever way it was chosen. */
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  return 0.2126 * fg.red + 0.7152 * fg.green + 0.0722 * fg.blue > 0.5;
+}
+
+static void
+fill_frame (LodeChartView  *self,
+            LodeChartFrame *frame,
+            gboolean        with_crosshair)
+{
+  lode_chart_frame_init (frame);
+  frame->snapshot = self->snapshot;
+  frame->mode = self->mode;
+  frame->colormap = self->colormap;
+  frame->gamma = self->intensity;
+  frame->show_profile = self->show_profile;
+  frame->show_legend = TRUE;
+  frame->has_highlight = self->has_highlight;
+  frame->highlight_low = self->highlight_low;
+  frame->highlight_high = self->highlight_high;
+  frame->message = self->message;
+  if (with_crosshair && self->pointer_inside)
+    {
+      frame->has_crosshair = TRUE;
+      frame->crosshair_x = self->pointer_x;
+      frame->crosshair_y = self->pointer_y;
+    }
+}
+
+static gboolean
+views_equal (const LodeView *a,
+             const LodeView *b)
+{
+  return a->width == b->width && a->height == b->height
+         && a->index_min == b->index_min && a->index_max == b->index_max
+         && a->price_min == b->price_min && a->price_max == b->price_max;
+}
+
+static LodeMarket *
+current_market (LodeChartView *self)
+{
+  return self->snapshot != NULL ? lode_snapshot_get_market (self->snapshot) : NULL;
+}
+
+/* Every change of what is drawn, except the crosshair, comes through here. */
+static void
+invalidate_base (LodeChartView *self)
+{
+  g_clear_pointer (&self->base_node, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+invalidate_content (LodeChartView *self)
+{
+  self->content_serial++;
+  invalidate_base (self);
+}
+
+/* After any change of the view: keep it sane, follow the candles' prices
+ * when auto-scaling, redraw. */
+static void
+view_changed (LodeChartView *self)
+{
+  LodeMarket *market = current_market (self);
+
+  if (market != NULL)
+    {
+      lode_view_clamp (&self->view, market);
+      if (self->view.price_auto)
+        lode_view_autoscale (&self->view, market);
+    }
+  invalidate_base (self);
+}
+
+/* Raster jobs ---------------------------------------------------------- */
+
+typedef struct
+{
+  LodeView        view;
+  LodeChartFrame  frame;
+  LodeSnapshot   *snapshot;
+  double          scale;
+  guint           serial;
+} RasterJob;
+
+typedef struct
+{
+  cairo_surface_t *surface;
+  double           x, y, width, height;
+  double           reference;
+} RasterResult;
+
+static void
+raster_job_free (RasterJob *job)
+{
+  g_clear_pointer (&job->snapshot, lode_snapshot_unref);
+  g_free (job);
+}
+
+static void
+raster_result_free (RasterResult *result)
+{
+  g_clear_pointer (&result->surface, cairo_surface_destroy);
+  g_free (result);
+}
+
+static void
+raster_worker (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RasterJob *job = task_data;
+  RasterResult *result = g_new0 (RasterResult, 1);
+
+  job->frame.snapshot = job->snapshot;
+  result->surface = lode_chart_render_heatmap_raster (&job->view, &job->frame, job->scale,
+                                                      &result->x, &result->y,
+                                                      &result->width, &result->height,
+                                                      &result->reference);
+  g_task_return_pointer (task, result, (GDestroyNotify) raster_result_free);
+}
+
+static GdkTexture *
+texture_for_surface (cairo_surface_t *surface)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  /* No copy: the bytes keep the surface alive. GDK_MEMORY_DEFAULT is
+   * cairo's native-endian premultiplied ARGB32. */
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) height * stride,
+                                      (GDestroyNotify) cairo_surface_destroy,
+                                      cairo_surface_reference (surface));
+  return gdk_memory_texture_new (cairo_image_surface_get_width (surface), height,
+                                 GDK_MEMORY_DEFAULT, bytes, stride);
+}
+
+static void
+raster_done (GObject      *object,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  LodeChartView *self = LODE_CHART_VIEW (object);
+  RasterJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  RasterResult *result = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (result == NULL)
+    return;  /* cancelled: the widget is going away */
+
+  self->raster_in_flight = FALSE;
+  g_clear_object (&self->raster_cancellable);
+
+  g_clear_object (&self->raster);
+  if (result->surface != NULL)
+    self->raster = texture_for_surface (result->surface);
+  self->raster_view = job->view;
+  self->raster_x = result->x;
+  self->raster_y = result->y;
+  self->raster_width = result->width;
+  self->raster_height = result->height;
+  self->raster_serial = job->serial;
+  if (self->reference != result->reference)
+    {
+      self->reference = result->reference;
+      g_clear_pointer (&self->base_node, gsk_render_node_unref);
+    }
+  raster_result_free (result);
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* The view may have moved on while this one was computed. */
+  request_raster (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RENDERING]);
+}
+
+static gboolean
+raster_is_current (LodeChartView *self)
+{
+  return self->raster_serial == self->content_serial
+         && views_equal (&self->raster_view, &self->view);
+}
+
+/* Starts a raster job for the current view unless one runs: when it ends,
+ * raster_done() asks again, so at most one job runs and the last view wins. */
+static void
+request_raster (LodeChartView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  RasterJob *job;
+
+  if (self->raster_in_flight || self->snapshot == NULL || self->view.width <= 0
+      || raster_is_current (self))
+    return;
+
+  job = g_new0 (RasterJob, 1);
+  job->view = self->view;
+  fill_frame (self, &job->frame, FALSE);
+  job->frame.message = NULL;
+  job->snapshot = lode_snapshot_ref (self->snapshot);
+  job->scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  job->serial = self->content_serial;
+
+  self->raster_cancellable = g_cancellable_new ();
+  self->raster_in_flight = TRUE;
+  task = g_task_new (self, self->raster_cancellable, raster_done, NULL);
+  g_task_set_source_tag (task, request_raster);
+  g_task_set_task_data (task, job, (GDestroyNotify) raster_job_free);
+  g_task_run_in_thread (task, raster_worker);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RENDERING]);
+}
+
+/* Drawing ----------------------------------------------------------------- */
+
+static void
+palette_for (LodeChartView    *self,
+             LodeChartPalette *palette)
+{
+  lode_chart_palette_init_default (palette, theme_is_dark (GTK_WIDGET (self)));
+}
+
+static void
+append_raster (LodeChartView *self,
+               GtkSnapshot   *snapshot)
+{
+  const LodeView *v0 = &self->raster_view;
+  const LodeView *v = &self->view;
+  double i0, i1, p_top, p_bottom, x0, x1, y0, y1;
+
+  if (self->raster == NULL || self->raster_serial != self->content_serial)
+    return;
+
+  /* The raster's data extent in its own view, placed in the current one. */
+  i0 = lode_view_index_for_x (v0, self->raster_x);
+  i1 = lode_view_index_for_x (v0, self->raster_x + self->raster_width);
+  p_top = lode_view_price_for_y (v0, self->raster_y);
+  p_bottom = lode_view_price_for_y (v0, self->raster_y + self->raster_height);
+  x0 = lode_view_x_for_index (v, i0);
+  x1 = lode_view_x_for_index (v, i1);
+  y0 = lode_view_y_for_price (v, p_top);
+  y1 = lode_view_y_for_price (v, p_bottom);
+  if (!(x1 > x0) || !(y1 > y0))
+    return;
+
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (v->plot_x, v->plot_y,
+                                                         v->plot_width, v->plot_height));
+  gtk_snapshot_append_texture (snapshot, self->raster,
+                               &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
+  gtk_snapshot_pop (snapshot);
+}
+
+static GskRenderNode *
+record_base (LodeChartView          *self,
+             const LodeChartPalette *palette)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  LodeChartFrame frame;
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, self->view.width, self->view.height);
+  cairo_t *cr;
+
+  fill_frame (self, &frame, FALSE);
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  lode_chart_render_base (cr, &self->view, palette, &frame, self->reference);
+  cairo_destroy (cr);
+
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
 
 static void
 lode_chart_view_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  LodeChartView *self = LODE_CHART_VIEW (widget);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, self->view.width, self->view.height);
   LodeChartPalette palette;
+  LodeChartFrame frame;
   cairo_t *cr;
 
-  if (width <= 0 || height <= 0)
+  if (self->view.width <= 0 || self->view.height <= 0)
     return;
 
-  lode_chart_palette_init_default (&palette, prefers_dark (widget));
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  lode_chart_render_placeholder (cr, width, height, &palette, _("No market loaded"));
+  palette_for (self, &palette);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  lode_chart_render_background (cr, &self->view, &palette);
   cairo_destroy (cr);
+
+  append_raster (self, snapshot);
+  request_raster (self);
+
+  if (self->base_node == NULL)
+    self->base_node = record_base (self, &palette);
+  gtk_snapshot_append_node (snapshot, self->base_node);
+
+  if (self->pointer_inside)
+    {
+      fill_frame (self, &frame, TRUE);
+      cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+      lode_chart_render_overlay (cr, &self->view, &palette, &frame);
+      cairo_destroy (cr);
+    }
+}
+
+static void
+lode_chart_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  LodeChartView *self = LODE_CHART_VIEW (widget);
+
+  if (width == self->view.width && height == self->view.height)
+    return;
+
+  lode_view_set_size (&self->view, width, height);
+  view_changed (self);
 }
 
 static void
@@ -56,12 +415,354 @@ lode_chart_view_measure (GtkWidget      *widget,
 }
 
 static void
+lode_chart_view_css_changed (GtkWidget         *widget,
+                             GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (lode_chart_view_parent_class)->css_changed (widget, change);
+
+  /* The palette follows the theme (light or dark). */
+  invalidate_base (LODE_CHART_VIEW (widget));
+}
+
+/* Input ------------------------------------------------------------------- */
+
+static gboolean
+on_price_axis (LodeChartView *self,
+               double         x)
+{
+  return x > self->view.plot_x + self->view.plot_width + self->view.profile_width;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               LodeChartView  *self)
+{
+  self->gesture_start_view = self->view;
+  self->drag_zooms_price = on_price_axis (self, x);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                   self->drag_zooms_price ? "ns-resize" : "grabbing");
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                LodeChartView  *self)
+{
+  self->view = self->gesture_start_view;
+
+  if (self->drag_zooms_price)
+    {
+      /* Dragging down on the price axis widens the range, as on trading
+       * terminals; about a factor e per 200 px. */
+      lode_view_zoom_price (&self->view, exp (-dy / 200.0),
+                            self->view.plot_y + self->view.plot_height / 2.0);
+    }
+  else
+    {
+      /* A horizontal drag keeps auto-scaling; a vertical one takes over
+       * the price axis. */
+      lode_view_pan (&self->view, dx, self->view.price_auto && fabs (dy) < 8 ? 0 : dy);
+    }
+  view_changed (self);
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             LodeChartView  *self)
+{
+  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           LodeChartView            *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  gboolean smooth = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_SURFACE;
+  double x = self->pointer_inside ? self->pointer_x : self->view.plot_x + self->view.plot_width;
+  double y = self->pointer_inside ? self->pointer_y : self->view.plot_y + self->view.plot_height / 2.0;
+  /* Wheel clicks zoom in steps; touchpads continuously. */
+  double factor = smooth ? exp (-dy * 0.01) : pow (ZOOM_STEP, -dy);
+
+  if (smooth && fabs (dx) > fabs (dy))
+    lode_view_pan (&self->view, -dx, 0);
+  else if (state & GDK_CONTROL_MASK)
+    lode_view_zoom_price (&self->view, factor, y);
+  else if (state & GDK_SHIFT_MASK)
+    lode_view_pan (&self->view, (smooth ? -dy : -dy * 40), 0);
+  else
+    lode_view_zoom_time (&self->view, factor, x);
+
+  view_changed (self);
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_zoom_begin (GtkGesture       *gesture,
+               GdkEventSequence *sequence,
+               LodeChartView    *self)
+{
+  self->gesture_start_view = self->view;
+}
+
+static void
+on_zoom_scale_changed (GtkGestureZoom *gesture,
+                       double          scale,
+                       LodeChartView  *self)
+{
+  double cx, cy;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
+    return;
+
+  self->view = self->gesture_start_view;
+  lode_view_zoom_time (&self->view, scale, cx);
+  view_changed (self);
+}
+
+static void
+on_click_pressed (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  LodeChartView   *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (n_press == 2)
+    lode_chart_view_fit (self);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           LodeChartView            *self)
+{
+  self->pointer_inside = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  /* Only the overlay changes: the cached base and raster stay. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          LodeChartView            *self)
+{
+  self->pointer_inside = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Actions ----------------------------------------------------------------- */
+
+static void
+action_pan (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  LodeChartView *self = LODE_CHART_VIEW (widget);
+  int dx, dy;
+
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  lode_view_pan (&self->view,
+                 dx * PAN_STEP * self->view.plot_width,
+                 dy * PAN_STEP * self->view.plot_height);
+  view_changed (self);
+}
+
+static void
+action_zoom (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LodeChartView *self = LODE_CHART_VIEW (widget);
+  gboolean in = g_str_has_suffix (action_name, "-in");
+  double factor = in ? ZOOM_STEP : 1.0 / ZOOM_STEP;
+
+  if (g_str_has_prefix (action_name, "chart.zoom-price"))
+    lode_view_zoom_price (&self->view, factor,
+                          self->view.plot_y + self->view.plot_height / 2.0);
+  else  /* keep the latest candles where they are */
+    lode_view_zoom_time (&self->view, factor, self->view.plot_x + self->view.plot_width);
+  view_changed (self);
+}
+
+static void
+action_fit (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  lode_chart_view_fit (LODE_CHART_VIEW (widget));
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+lode_chart_view_dispose (GObject *object)
+{
+  LodeChartView *self = LODE_CHART_VIEW (object);
+
+  if (self->raster_cancellable != NULL)
+    g_cancellable_cancel (self->raster_cancellable);
+  g_clear_object (&self->raster_cancellable);
+  g_clear_object (&self->raster);
+  g_clear_pointer (&self->base_node, gsk_render_node_unref);
+  g_clear_pointer (&self->snapshot, lode_snapshot_unref);
+
+  G_OBJECT_CLASS (lode_chart_view_parent_class)->dispose (object);
+}
+
+static void
+lode_chart_view_finalize (GObject *object)
+{
+  LodeChartView *self = LODE_CHART_VIEW (object);
+
+  g_free (self->message);
+
+  G_OBJECT_CLASS (lode_chart_view_parent_class)->finalize (object);
+}
+
+static void
+lode_chart_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  LodeChartView *self = LODE_CHART_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SNAPSHOT:
+      g_value_set_boxed (value, self->snapshot);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_COLORMAP:
+      g_value_set_enum (value, self->colormap);
+      break;
+    case PROP_INTENSITY:
+      g_value_set_double (value, self->intensity);
+      break;
+    case PROP_SHOW_PROFILE:
+      g_value_set_boolean (value, self->show_profile);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_string (value, self->message);
+      break;
+    case PROP_RENDERING:
+      g_value_set_boolean (value, lode_chart_view_get_rendering (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lode_chart_view_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  LodeChartView *self = LODE_CHART_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SNAPSHOT:
+      lode_chart_view_set_snapshot (self, g_value_get_boxed (value));
+      break;
+    case PROP_MODE:
+      lode_chart_view_set_mode (self, g_value_get_enum (value));
+      break;
+    case PROP_COLORMAP:
+      if (self->colormap != (LodeColormapId) g_value_get_enum (value))
+        {
+          self->colormap = g_value_get_enum (value);
+          invalidate_content (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_INTENSITY:
+      if (self->intensity != g_value_get_double (value))
+        {
+          self->intensity = g_value_get_double (value);
+          invalidate_content (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_SHOW_PROFILE:
+      if (self->show_profile != g_value_get_boolean (value))
+        {
+          self->show_profile = g_value_get_boolean (value);
+          invalidate_base (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_MESSAGE:
+      lode_chart_view_set_message (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lode_chart_view_class_init (LodeChartViewClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = lode_chart_view_dispose;
+  object_class->finalize = lode_chart_view_finalize;
+  object_class->get_property = lode_chart_view_get_property;
+  object_class->set_property = lode_chart_view_set_property;
 
   widget_class->snapshot = lode_chart_view_snapshot;
   widget_class->measure = lode_chart_view_measure;
+  widget_class->size_allocate = lode_chart_view_size_allocate;
+  widget_class->css_changed = lode_chart_view_css_changed;
+
+  properties[PROP_SNAPSHOT] = g_param_spec_boxed ("snapshot", NULL, NULL, LODE_TYPE_SNAPSHOT, rw);
+  properties[PROP_MODE] = g_param_spec_enum ("mode", NULL, NULL, LODE_TYPE_RENDER_MODE,
+                                             LODE_RENDER_MODE_SMOOTHED, rw);
+  properties[PROP_COLORMAP] = g_param_spec_enum ("colormap", NULL, NULL, LODE_TYPE_COLORMAP_ID,
+                                                 LODE_COLORMAP_MAGMA, rw);
+  properties[PROP_INTENSITY] = g_param_spec_double ("intensity", NULL, NULL, 0.1, 4.0, 0.7, rw);
+  properties[PROP_SHOW_PROFILE] = g_param_spec_boolean ("show-profile", NULL, NULL, TRUE, rw);
+  properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, rw);
+  properties[PROP_RENDERING] = g_param_spec_boolean ("rendering", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "chart.pan", "(ii)", action_pan);
+  gtk_widget_class_install_action (widget_class, "chart.zoom-in", NULL, action_zoom);
+  gtk_widget_class_install_action (widget_class, "chart.zoom-out", NULL, action_zoom);
+  gtk_widget_class_install_action (widget_class, "chart.zoom-price-in", NULL, action_zoom);
+  gtk_widget_class_install_action (widget_class, "chart.zoom-price-out", NULL, action_zoom);
+  gtk_widget_class_install_action (widget_class, "chart.fit", NULL, action_fit);
+
+  /* Arrows move the data as a drag would: Left brings earlier candles in. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "chart.pan", "(ii)", 1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "chart.pan", "(ii)", -1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "chart.pan", "(ii)", 0, 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "chart.pan", "(ii)", 0, -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "chart.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "chart.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "chart.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "chart.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "chart.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK, "chart.zoom-price-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK, "chart.zoom-price-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "chart.fit", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "chartview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -70,10 +771,208 @@ lode_chart_view_class_init (LodeChartViewClass *klass)
 static void
 lode_chart_view_init (LodeChartView *self)
 {
+  GtkGesture *drag, *zoom, *click;
+  GtkEventController *scroll, *motion;
+
+  self->mode = LODE_RENDER_MODE_SMOOTHED;
+  self->colormap = LODE_COLORMAP_MAGMA;
+  self->intensity = 0.7;
+  self->show_profile = TRUE;
+  lode_view_init (&self->view, 0, 0);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
+
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  zoom = gtk_gesture_zoom_new ();
+  g_signal_connect (zoom, "begin", G_CALLBACK (on_zoom_begin), self);
+  g_signal_connect (zoom, "scale-changed", G_CALLBACK (on_zoom_scale_changed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (zoom));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
 GtkWidget *
 lode_chart_view_new (void)
 {
   return g_object_new (LODE_TYPE_CHART_VIEW, NULL);
+}
+
+LodeSnapshot *
+lode_chart_view_get_snapshot (LodeChartView *self)
+{
+  g_return_val_if_fail (LODE_IS_CHART_VIEW (self), NULL);
+
+  return self->snapshot;
+}
+
+/* TRUE when @market continues @old (a refresh): same interval, same first
+ * candle, no fewer candles. Then the user's view is kept. */
+static gboolean
+same_series (LodeMarket *old,
+             LodeMarket *market)
+{
+  return old != NULL
+         && lode_market_get_interval_ms (old) == lode_market_get_interval_ms (market)
+         && lode_market_get_candle (old, 0)->time_ms == lode_market_get_candle (market, 0)->time_ms
+         && lode_market_get_n_candles (market) >= lode_market_get_n_candles (old);
+}
+
+void
+lode_chart_view_set_snapshot (LodeChartView *self,
+                              LodeSnapshot  *snapshot)
+{
+  g_autoptr(LodeSnapshot) old = NULL;
+
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  if (self->snapshot == snapshot)
+    return;
+
+  old = g_steal_pointer (&self->snapshot);
+  if (snapshot != NULL)
+    {
+      LodeMarket *market = lode_snapshot_get_market (snapshot);
+
+      self->snapshot = lode_snapshot_ref (snapshot);
+      if (old == NULL || !same_series (lode_snapshot_get_market (old), market))
+        {
+          self->has_highlight = FALSE;
+          lode_view_fit_latest (&self->view, market, FIT_CANDLES);
+        }
+    }
+
+  invalidate_content (self);
+  view_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
+}
+
+LodeRenderMode
+lode_chart_view_get_mode (LodeChartView *self)
+{
+  g_return_val_if_fail (LODE_IS_CHART_VIEW (self), LODE_RENDER_MODE_RAW);
+
+  return self->mode;
+}
+
+void
+lode_chart_view_set_mode (LodeChartView  *self,
+                          LodeRenderMode  mode)
+{
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  if (self->mode == mode)
+    return;
+
+  self->mode = mode;
+  invalidate_content (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+void
+lode_chart_view_set_message (LodeChartView *self,
+                             const char    *message)
+{
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  if (g_strcmp0 (self->message, message) == 0)
+    return;
+
+  g_free (self->message);
+  self->message = g_strdup (message);
+  invalidate_base (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+}
+
+void
+lode_chart_view_focus_zone (LodeChartView *self,
+                            double         low,
+                            double         high)
+{
+  LodeMarket *market;
+
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  market = current_market (self);
+  if (market != NULL && self->view.index_max < lode_market_get_n_candles (market))
+    lode_view_fit_latest (&self->view, market, FIT_CANDLES);
+
+  self->has_highlight = TRUE;
+  self->highlight_low = low;
+  self->highlight_high = high;
+  lode_view_center_on_prices (&self->view, low, high);
+  view_changed (self);
+}
+
+void
+lode_chart_view_clear_highlight (LodeChartView *self)
+{
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  if (!self->has_highlight)
+    return;
+
+  self->has_highlight = FALSE;
+  invalidate_base (self);
+}
+
+void
+lode_chart_view_fit (LodeChartView *self)
+{
+  LodeMarket *market;
+
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  market = current_market (self);
+  if (market == NULL)
+    return;
+
+  lode_view_fit_latest (&self->view, market, FIT_CANDLES);
+  view_changed (self);
+}
+
+const LodeView *
+lode_chart_view_get_view (LodeChartView *self)
+{
+  g_return_val_if_fail (LODE_IS_CHART_VIEW (self), NULL);
+
+  return &self->view;
+}
+
+gboolean
+lode_chart_view_get_rendering (LodeChartView *self)
+{
+  g_return_val_if_fail (LODE_IS_CHART_VIEW (self), FALSE);
+
+  return self->raster_in_flight
+         || (self->snapshot != NULL && self->view.width > 0 && !raster_is_current (self));
+}
+
+void
+lode_chart_view_get_frame (LodeChartView    *self,
+                           LodeView         *view,
+                           LodeChartPalette *palette,
+                           LodeChartFrame   *frame)
+{
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  *view = self->view;
+  palette_for (self, palette);
+  fill_frame (self, frame, FALSE);
 }

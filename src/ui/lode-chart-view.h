@@ -3,12 +3,52 @@
 
 #include <gtk/gtk.h>
 
+#include "lode-chart-render.h"
+#include "lode-snapshot.h"
+#include "lode-view.h"
+
 G_BEGIN_DECLS
 
 #define LODE_TYPE_CHART_VIEW (lode_chart_view_get_type ())
 
 G_DECLARE_FINAL_TYPE (LodeChartView, lode_chart_view, LODE, CHART_VIEW, GtkWidget)
 
-GtkWidget *lode_chart_view_new (void);
+/* The chart: candles over the liquidation heatmap of a LodeSnapshot, with
+ * axes, profile, legend and crosshair, all drawn by src/render. The heatmap
+ * raster is computed in a worker thread and cached per (snapshot, view,
+ * mode, colour map, intensity); a pointer move redraws only the crosshair.
+ *
+ * Properties: snapshot (LodeSnapshot), mode (LodeRenderMode), colormap
+ * (LodeColormapId), intensity (gamma of the colour curve), show-profile,
+ * message (text over the chart, e.g. an error), rendering (read-only: a
+ * raster is being computed).
+ *
+ * Actions (keyboard: arrows, +/−, Ctrl+arrows, Home): chart.pan (ii),
+ * chart.zoom-in, chart.zoom-out, chart.zoom-price-in, chart.zoom-price-out,
+ * chart.fit. */
+GtkWidget      *lode_chart_view_new           (void);
+LodeSnapshot   *lode_chart_view_get_snapshot  (LodeChartView *self);
+void            lode_chart_view_set_snapshot  (LodeChartView *self,
+                                               LodeSnapshot  *snapshot);
+LodeRenderMode  lode_chart_view_get_mode      (LodeChartView *self);
+void            lode_chart_view_set_mode      (LodeChartView *self,
+                                               LodeRenderMode mode);
+void            lode_chart_view_set_message   (LodeChartView *self,
+                                               const char    *message);
+/* Centres the price axis on a zone and highlights it. */
+void            lode_chart_view_focus_zone    (LodeChartView *self,
+                                               double         low,
+                                               double         high);
+void            lode_chart_view_clear_highlight (LodeChartView *self);
+/* Shows the latest candles and auto-scales the price axis. */
+void            lode_chart_view_fit           (LodeChartView *self);
+const LodeView *lode_chart_view_get_view      (LodeChartView *self);
+gboolean        lode_chart_view_get_rendering (LodeChartView *self);
+/* The frame the widget shows now (for exports): view at the widget's size,
+ * palette of the current theme, frame without crosshair. */
+void            lode_chart_view_get_frame     (LodeChartView    *self,
+                                               LodeView         *view,
+                                               LodeChartPalette *palette,
+                                               LodeChartFrame   *frame);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include "lode-application.h"
 #include "lode-chart-view.h"
+#include "lode-data-controller.h"
+#include "lode-side-panel.h"
 
 G_BEGIN_DECLS
 
@@ -12,7 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LodeWindow, lode_window, LODE, WINDOW, GtkApplicationWindow)
 
-LodeWindow    *lode_window_new            (LodeApplication *application);
-LodeChartView *lode_window_get_chart_view (LodeWindow      *self);
+LodeWindow         *lode_window_new            (LodeApplication *application);
+LodeChartView      *lode_window_get_chart_view (LodeWindow      *self);
+LodeDataController *lode_window_get_controller (LodeWindow      *self);
+LodeSidePanel      *lode_window_get_side_panel (LodeWindow      *self);
 
 G_END_DECLS

@@ -1,0 +1,533 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "lode-format.h"
+#include "lode-side-panel.h"
+
+/* Clusters listed: the strongest ten (issue #4). */
+#define N_CLUSTER_ROWS 10
+
+struct _LodeSidePanel
+{
+  GtkWidget           parent_instance;
+
+  LodeChartView      *chart_view;
+  LodeDataController *controller;
+  GBindingGroup      *chart_bindings;
+  GBindingGroup      *controller_bindings;
+  GArray             *clusters;      /* LodeCluster, in row order */
+  gboolean            updating_tiers;
+
+  GtkScrolledWindow  *scroller;
+  GtkLabel           *mode_explanation;
+  GtkDropDown        *colormap_dropdown;
+  GtkAdjustment      *intensity_adjustment;
+  GtkListBox         *cluster_list;
+  GtkGrid            *tier_grid;
+  GtkLabel           *source_label;
+  GtkLabel           *symbol_label;
+  GtkDropDown        *interval_dropdown;
+  GtkSpinButton      *mmr_spin;
+  GtkSpinButton      *lookback_spin;
+};
+
+G_DEFINE_FINAL_TYPE (LodeSidePanel, lode_side_panel, GTK_TYPE_WIDGET)
+
+static const char * const interval_ids[] = { "1m", "5m", "15m", "1h", "4h", "1d" };
+
+static gboolean
+interval_to_selected (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  const char *interval = g_value_get_string (from);
+
+  for (guint i = 0; i < G_N_ELEMENTS (interval_ids); i++)
+    if (g_strcmp0 (interval, interval_ids[i]) == 0)
+      {
+        g_value_set_uint (to, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static gboolean
+selected_to_interval (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  guint selected = g_value_get_uint (from);
+
+  if (selected >= G_N_ELEMENTS (interval_ids))
+    return FALSE;
+
+  g_value_set_string (to, interval_ids[selected]);
+  return TRUE;
+}
+
+/* Colour maps are listed in the order of LodeColormapId. */
+static gboolean
+enum_to_selected (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  g_value_set_uint (to, g_value_get_enum (from));
+  return TRUE;
+}
+
+static gboolean
+selected_to_enum (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  guint selected = g_value_get_uint (from);
+
+  if (selected > LODE_COLORMAP_THERMAL)
+    return FALSE;
+
+  g_value_set_enum (to, selected);
+  return TRUE;
+}
+
+static void
+update_mode_explanation (LodeSidePanel *self)
+{
+  const char *text = "";
+
+  if (self->chart_view == NULL)
+    return;
+
+  switch (lode_chart_view_get_mode (self->chart_view))
+    {
+    case LODE_RENDER_MODE_RAW:
+      text = _("Every estimated level in its exact price row.");
+      break;
+    case LODE_RENDER_MODE_SMOOTHED:
+      text = _("Levels blurred over ±0.3 % so clusters read as zones.");
+      break;
+    case LODE_RENDER_MODE_LONG:
+      text = _("Long liquidations only: forced selling below the price.");
+      break;
+    case LODE_RENDER_MODE_SHORT:
+      text = _("Short liquidations only: forced buying above the price.");
+      break;
+    default:
+      break;
+    }
+
+  gtk_label_set_label (self->mode_explanation, text);
+}
+
+static GtkWidget *
+cluster_row_new (const LodeCluster *cluster)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *marker = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *zone, *strength, *detail, *share;
+  g_autofree char *low = lode_format_price (cluster->price_low);
+  g_autofree char *high = lode_format_price (cluster->price_high);
+  g_autofree char *zone_text = g_strdup_printf ("%s – %s", low, high);
+  g_autofree char *usd = lode_format_usd (cluster->strength_usd);
+  g_autofree char *detail_text = NULL;
+  g_autofree char *accessible = NULL;
+  const char *side = NULL;
+  const char *css = NULL;
+
+  switch (cluster->side)
+    {
+    case LODE_CLUSTER_LONG:
+      side = _("Long");
+      css = "cluster-long";
+      break;
+    case LODE_CLUSTER_SHORT:
+      side = _("Short");
+      css = "cluster-short";
+      break;
+    case LODE_CLUSTER_AT_PRICE:
+    default:
+      side = _("At price");
+      css = "cluster-at-price";
+      break;
+    }
+
+  /* Translators: cluster side and signed distance from the price, e.g. "Short · +3.2 %" */
+  detail_text = g_strdup_printf (_("%s · %+.1f %%"), side, cluster->distance_pct);
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
+  gtk_widget_set_margin_start (grid, 6);
+  gtk_widget_set_margin_end (grid, 8);
+  gtk_widget_set_margin_top (grid, 6);
+  gtk_widget_set_margin_bottom (grid, 6);
+
+  gtk_widget_add_css_class (marker, "cluster-marker");
+  gtk_widget_add_css_class (marker, css);
+  gtk_widget_set_size_request (marker, 4, -1);
+  gtk_grid_attach (GTK_GRID (grid), marker, 0, 0, 1, 2);
+
+  zone = gtk_label_new (zone_text);
+  gtk_label_set_xalign (GTK_LABEL (zone), 0);
+  gtk_widget_set_hexpand (zone, TRUE);
+  gtk_widget_add_css_class (zone, "numeric");
+  gtk_grid_attach (GTK_GRID (grid), zone, 1, 0, 1, 1);
+
+  strength = gtk_label_new (usd);
+  gtk_label_set_xalign (GTK_LABEL (strength), 1);
+  gtk_widget_add_css_class (strength, "numeric");
+  gtk_widget_add_css_class (strength, "heading");
+  gtk_grid_attach (GTK_GRID (grid), strength, 2, 0, 1, 1);
+
+  detail = gtk_label_new (detail_text);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_grid_attach (GTK_GRID (grid), detail, 1, 1, 1, 1);
+
+  share = gtk_level_bar_new_for_interval (0.0, 1.0);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (share), CLAMP (cluster->share, 0.0, 1.0));
+  gtk_widget_set_valign (share, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (share, 64, -1);
+  gtk_widget_set_tooltip_text (share, _("Share of all estimated liquidations"));
+  gtk_grid_attach (GTK_GRID (grid), share, 2, 1, 1, 1);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), grid);
+
+  /* Translators: accessible description of a cluster row: side, zone, strength */
+  accessible = g_strdup_printf (_("%s cluster %s, %s"), side, zone_text, usd);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+  return row;
+}
+
+static void
+update_clusters (LodeSidePanel *self)
+{
+  LodeSnapshot *snapshot = self->chart_view ? lode_chart_view_get_snapshot (self->chart_view) : NULL;
+  GtkWidget *child;
+  GArray *clusters;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cluster_list))) != NULL)
+    gtk_list_box_remove (self->cluster_list, child);
+  g_array_set_size (self->clusters, 0);
+
+  if (snapshot == NULL)
+    return;
+
+  clusters = lode_snapshot_get_clusters (snapshot);
+  for (guint i = 0; i < clusters->len && i < N_CLUSTER_ROWS; i++)
+    {
+      const LodeCluster *cluster = &g_array_index (clusters, LodeCluster, i);
+
+      g_array_append_val (self->clusters, *cluster);
+      gtk_list_box_append (self->cluster_list, cluster_row_new (cluster));
+    }
+
+  if (self->clusters->len == 0)
+    {
+      GtkWidget *empty = gtk_label_new (_("No clusters in the current state"));
+
+      gtk_widget_add_css_class (empty, "dim-label");
+      gtk_widget_set_margin_top (empty, 12);
+      gtk_widget_set_margin_bottom (empty, 12);
+      gtk_list_box_append (self->cluster_list, empty);
+      gtk_list_box_row_set_activatable (gtk_list_box_get_row_at_index (self->cluster_list, 0), FALSE);
+    }
+}
+
+static void
+update_symbol (LodeSidePanel *self)
+{
+  LodeSnapshot *snapshot = self->chart_view ? lode_chart_view_get_snapshot (self->chart_view) : NULL;
+  const char *symbol = snapshot ? lode_snapshot_get_symbol (snapshot) : NULL;
+
+  gtk_label_set_label (self->symbol_label, symbol != NULL ? symbol : "—");
+}
+
+static void
+on_snapshot_changed (LodeSidePanel *self)
+{
+  update_clusters (self);
+  update_symbol (self);
+}
+
+static void
+on_cluster_activated (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      LodeSidePanel *self)
+{
+  int index = gtk_list_box_row_get_index (row);
+  const LodeCluster *cluster;
+
+  if (self->chart_view == NULL || index < 0 || (guint) index >= self->clusters->len)
+    return;
+
+  cluster = &g_array_index (self->clusters, LodeCluster, index);
+  lode_chart_view_focus_zone (self->chart_view, cluster->price_low, cluster->price_high);
+}
+
+/* Tiers ---------------------------------------------------------------- */
+
+static void
+tiers_changed_by_user (LodeSidePanel *self)
+{
+  LodeModelParams params;
+  g_autofree char *spec = NULL;
+  GtkWidget *child;
+  guint k = 0;
+
+  if (self->updating_tiers || self->controller == NULL)
+    return;
+
+  /* The grid holds, per tier row r: a check button at (0, r) and a weight
+   * spin button at (1, r); read them back in order. */
+  lode_model_params_init_default (&params);
+  params.n_tiers = 0;
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->tier_grid));
+       child != NULL && k < LODE_MAX_TIERS;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      double *leverage = g_object_get_data (G_OBJECT (child), "lode-leverage");
+      GtkWidget *spin = g_object_get_data (G_OBJECT (child), "lode-weight");
+
+      if (leverage == NULL || spin == NULL)
+        continue;
+
+      params.tiers[k].leverage = *leverage;
+      params.tiers[k].weight = gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin));
+      params.tiers[k].enabled = gtk_check_button_get_active (GTK_CHECK_BUTTON (child));
+      gtk_widget_set_sensitive (spin, params.tiers[k].enabled);
+      k++;
+    }
+  params.n_tiers = k;
+
+  spec = lode_model_params_format_tiers (&params);
+  self->updating_tiers = TRUE;
+  g_object_set (self->controller, "tiers", spec, NULL);
+  self->updating_tiers = FALSE;
+}
+
+static void
+rebuild_tier_grid (LodeSidePanel *self)
+{
+  LodeModelParams params;
+  g_autofree char *spec = NULL;
+  GtkWidget *child;
+  guint row = 0;
+
+  if (self->updating_tiers || self->controller == NULL)
+    return;
+
+  g_object_get (self->controller, "tiers", &spec, NULL);
+  lode_model_params_init_default (&params);
+  if (spec != NULL && !lode_model_params_parse_tiers (&params, spec, NULL))
+    lode_model_params_init_default (&params);
+
+  /* Keep the mmr and lookback rows (they carry no leverage). */
+  child = gtk_widget_get_first_child (GTK_WIDGET (self->tier_grid));
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (g_object_get_data (G_OBJECT (child), "lode-tier-row") != NULL)
+        gtk_grid_remove (self->tier_grid, child);
+      child = next;
+    }
+
+  for (guint k = 0; k < params.n_tiers; k++, row++)
+    {
+      g_autofree char *label = g_strdup_printf (_("%g× leverage"), params.tiers[k].leverage);
+      GtkWidget *check = gtk_check_button_new_with_label (label);
+      GtkWidget *spin = gtk_spin_button_new_with_range (0.0, 1.0, 0.05);
+      double *leverage = g_new (double, 1);
+
+      *leverage = params.tiers[k].leverage;
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), params.tiers[k].enabled);
+      gtk_widget_set_hexpand (check, TRUE);
+      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), params.tiers[k].weight);
+      gtk_widget_set_sensitive (spin, params.tiers[k].enabled);
+      gtk_widget_set_tooltip_text (spin, _("Weight of this tier before renormalisation"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      label, -1);
+
+      g_object_set_data_full (G_OBJECT (check), "lode-leverage", leverage, g_free);
+      g_object_set_data (G_OBJECT (check), "lode-weight", spin);
+      g_object_set_data (G_OBJECT (check), "lode-tier-row", GINT_TO_POINTER (1));
+      g_object_set_data (G_OBJECT (spin), "lode-tier-row", GINT_TO_POINTER (1));
+
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (tiers_changed_by_user), self);
+      g_signal_connect_swapped (spin, "value-changed", G_CALLBACK (tiers_changed_by_user), self);
+
+      gtk_grid_attach (self->tier_grid, check, 0, row, 1, 1);
+      gtk_grid_attach (self->tier_grid, spin, 1, row, 1, 1);
+    }
+}
+
+static void
+build_model_rows (LodeSidePanel *self)
+{
+  GtkWidget *mmr_label = gtk_label_new_with_mnemonic (_("Maintenance _margin"));
+  GtkWidget *lookback_label = gtk_label_new_with_mnemonic (_("_Lookback (candles, 0 = all)"));
+
+  self->mmr_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0.0, 0.05, 0.0005));
+  gtk_spin_button_set_digits (self->mmr_spin, 4);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->mmr_spin),
+                               _("Maintenance margin rate used in the liquidation price"));
+  self->lookback_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0, 1000000, 10));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->lookback_spin),
+                               _("Levels older than this many candles expire"));
+
+  gtk_label_set_xalign (GTK_LABEL (mmr_label), 0);
+  gtk_label_set_xalign (GTK_LABEL (lookback_label), 0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (mmr_label), GTK_WIDGET (self->mmr_spin));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (lookback_label), GTK_WIDGET (self->lookback_spin));
+
+  gtk_grid_attach (self->tier_grid, mmr_label, 0, LODE_MAX_TIERS, 1, 1);
+  gtk_grid_attach (self->tier_grid, GTK_WIDGET (self->mmr_spin), 1, LODE_MAX_TIERS, 1, 1);
+  gtk_grid_attach (self->tier_grid, lookback_label, 0, LODE_MAX_TIERS + 1, 1, 1);
+  gtk_grid_attach (self->tier_grid, GTK_WIDGET (self->lookback_spin), 1, LODE_MAX_TIERS + 1, 1, 1);
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+lode_side_panel_dispose (GObject *object)
+{
+  LodeSidePanel *self = LODE_SIDE_PANEL (object);
+
+  if (self->chart_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->chart_view, self);
+  if (self->controller != NULL)
+    g_signal_handlers_disconnect_by_data (self->controller, self);
+  g_clear_object (&self->chart_bindings);
+  g_clear_object (&self->controller_bindings);
+  g_clear_object (&self->chart_view);
+  g_clear_object (&self->controller);
+  g_clear_pointer (&self->clusters, g_array_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LODE_TYPE_SIDE_PANEL);
+
+  G_OBJECT_CLASS (lode_side_panel_parent_class)->dispose (object);
+}
+
+static void
+lode_side_panel_class_init (LodeSidePanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lode_side_panel_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lode-side-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, mode_explanation);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, colormap_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, intensity_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, cluster_list);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, tier_grid);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, source_label);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, symbol_label);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, interval_dropdown);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "sidepanel");
+}
+
+static void
+lode_side_panel_init (LodeSidePanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->clusters = g_array_new (FALSE, FALSE, sizeof (LodeCluster));
+  g_signal_connect (self->cluster_list, "row-activated", G_CALLBACK (on_cluster_activated), self);
+  build_model_rows (self);
+
+  self->chart_bindings = g_binding_group_new ();
+  g_binding_group_bind_full (self->chart_bindings, "colormap",
+                             self->colormap_dropdown, "selected",
+                             G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL,
+                             enum_to_selected, selected_to_enum, NULL, NULL);
+  g_binding_group_bind (self->chart_bindings, "intensity",
+                        self->intensity_adjustment, "value",
+                        G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+
+  self->controller_bindings = g_binding_group_new ();
+  g_binding_group_bind_full (self->controller_bindings, "interval",
+                             self->interval_dropdown, "selected",
+                             G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL,
+                             interval_to_selected, selected_to_interval, NULL, NULL);
+  g_binding_group_bind (self->controller_bindings, "source-label",
+                        self->source_label, "label", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->controller_bindings, "mmr",
+                        self->mmr_spin, "value",
+                        G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_binding_group_bind (self->controller_bindings, "lookback",
+                        self->lookback_spin, "value",
+                        G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+}
+
+GtkWidget *
+lode_side_panel_new (void)
+{
+  return g_object_new (LODE_TYPE_SIDE_PANEL, NULL);
+}
+
+void
+lode_side_panel_set_chart_view (LodeSidePanel *self,
+                                LodeChartView *chart_view)
+{
+  g_return_if_fail (LODE_IS_SIDE_PANEL (self));
+  g_return_if_fail (!chart_view || LODE_IS_CHART_VIEW (chart_view));
+
+  if (self->chart_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->chart_view, self);
+  g_set_object (&self->chart_view, chart_view);
+  g_binding_group_set_source (self->chart_bindings, chart_view);
+
+  if (chart_view != NULL)
+    {
+      g_signal_connect_swapped (chart_view, "notify::mode",
+                                G_CALLBACK (update_mode_explanation), self);
+      g_signal_connect_swapped (chart_view, "notify::snapshot",
+                                G_CALLBACK (on_snapshot_changed), self);
+    }
+  update_mode_explanation (self);
+  on_snapshot_changed (self);
+}
+
+void
+lode_side_panel_set_controller (LodeSidePanel      *self,
+                                LodeDataController *controller)
+{
+  g_return_if_fail (LODE_IS_SIDE_PANEL (self));
+  g_return_if_fail (!controller || LODE_IS_DATA_CONTROLLER (controller));
+
+  if (self->controller != NULL)
+    g_signal_handlers_disconnect_by_data (self->controller, self);
+  g_set_object (&self->controller, controller);
+  g_binding_group_set_source (self->controller_bindings, controller);
+
+  if (controller != NULL)
+    g_signal_connect_swapped (controller, "notify::tiers",
+                              G_CALLBACK (rebuild_tier_grid), self);
+  rebuild_tier_grid (self);
+}
+
+GtkListBox *
+lode_side_panel_get_cluster_list (LodeSidePanel *self)
+{
+  g_return_val_if_fail (LODE_IS_SIDE_PANEL (self), NULL);
+
+  return self->cluster_list;
+}
