@@ -2,12 +2,73 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <math.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 
+#include "lode-axes.h"
 #include "lode-chart-render.h"
+#include "lode-format.h"
 
 /* Grid spacing of the placeholder frame, in pixels. */
 #define GRID_STEP 80
+
+/* Target spacing of price ticks and minimum spacing of time labels, in
+ * logical pixels. */
+#define PRICE_TICK_SPACING  64.0
+#define TIME_LABEL_SPACING  96.0
+
+/* Candles thinner than this (device pixels) are drawn as one aggregated
+ * OHLC bar per pixel column. */
+#define MIN_CANDLE_PX       2.0
+
+/* One profile bar per PROFILE_ROW_PX logical pixels of plot height. */
+#define PROFILE_ROW_PX      3.0
+
+/* Resolution of the colour lookup of the raster: value / reference in
+ * [0,1] quantised to this many steps. */
+#define LUT_SIZE            1024
+
+/* Largest raster side, in device pixels. */
+#define MAX_RASTER_SIDE     8192
+
+#define FONT                "Sans 9"
+#define FONT_BOLD           "Sans Bold 9"
+#define FONT_MESSAGE        "Sans 11"
+
+/* Where the geometry is snapped: cairo's user → device mapping when it is
+ * an axis-aligned scale and translation (always, for the widget and the
+ * exports), so that hairlines and candle bodies land on whole pixels. */
+typedef struct
+{
+  double sx;
+  double sy;
+  double tx;
+  double ty;
+  gboolean aligned;
+} Device;
+
+/* What every layer needs, gathered once per call. */
+typedef struct
+{
+  cairo_t                *cr;
+  const LodeView         *view;
+  const LodeChartPalette *palette;
+  const LodeChartFrame   *frame;
+  LodeMarket             *market;      /* NULL without a snapshot */
+  const LodeCandle       *candles;
+  gsize                   n_candles;
+  gint64                  interval_ms;
+  LodeLevelSet           *current;
+  double                  last_close;
+  gboolean                last_up;
+  Device                  dev;
+  PangoLayout            *layout;
+  PangoFontDescription   *font;
+  PangoFontDescription   *font_bold;
+  GTimeZone              *tz;
+} Ctx;
 
 static void
 set_source (cairo_t      *cr,
@@ -16,25 +77,1507 @@ set_source (cairo_t      *cr,
   cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
 }
 
+static void
+set_source_alpha (cairo_t      *cr,
+                  const double  rgba[4],
+                  double        alpha)
+{
+  cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3] * alpha);
+}
+
+/* Palette ----------------------------------------------------------------- */
+
+#define RGB(r, g, b, a) { (r) / 255.0, (g) / 255.0, (b) / 255.0, (a) }
+
 void
 lode_chart_palette_init_default (LodeChartPalette *palette,
                                  gboolean          dark)
 {
   g_return_if_fail (palette != NULL);
 
+  /* Candles teal/red as traders know them; the profile's orange (long) and
+   * cyan (short) sit outside the colour maps' purple-to-yellow run; the
+   * last price is blue so that it reads over heat of any colour. */
   if (dark)
     *palette = (LodeChartPalette) {
-      .background = { 0.11, 0.11, 0.13, 1.0 },
-      .grid = { 1.0, 1.0, 1.0, 0.08 },
-      .text = { 0.85, 0.85, 0.87, 1.0 },
+      .background = RGB (16, 16, 20, 1.0),
+      .grid = RGB (255, 255, 255, 0.06),
+      .text = RGB (200, 202, 210, 1.0),
+      .axis_background = RGB (16, 16, 20, 1.0),
+      .candle_up = RGB (38, 166, 154, 1.0),
+      .candle_down = RGB (239, 83, 80, 1.0),
+      .last_price = RGB (41, 121, 255, 1.0),
+      .crosshair = RGB (190, 194, 204, 0.85),
+      .profile_long = RGB (255, 145, 48, 1.0),
+      .profile_short = RGB (38, 198, 218, 1.0),
+      .highlight = RGB (120, 170, 255, 0.16),
     };
   else
     *palette = (LodeChartPalette) {
-      .background = { 0.98, 0.98, 0.98, 1.0 },
-      .grid = { 0.0, 0.0, 0.0, 0.08 },
-      .text = { 0.20, 0.20, 0.22, 1.0 },
+      .background = RGB (250, 250, 250, 1.0),
+      .grid = RGB (0, 0, 0, 0.08),
+      .text = RGB (51, 51, 56, 1.0),
+      .axis_background = RGB (250, 250, 250, 1.0),
+      .candle_up = RGB (8, 153, 129, 1.0),
+      .candle_down = RGB (242, 54, 69, 1.0),
+      .last_price = RGB (33, 100, 235, 1.0),
+      .crosshair = RGB (70, 72, 82, 0.85),
+      .profile_long = RGB (245, 124, 0, 1.0),
+      .profile_short = RGB (0, 151, 167, 1.0),
+      .highlight = RGB (33, 100, 235, 0.12),
     };
 }
+
+void
+lode_chart_frame_init (LodeChartFrame *frame)
+{
+  g_return_if_fail (frame != NULL);
+
+  *frame = (LodeChartFrame) {
+    .snapshot = NULL,
+    .mode = LODE_RENDER_MODE_SMOOTHED,
+    .colormap = LODE_COLORMAP_MAGMA,
+    .gamma = 1.0,
+    .show_profile = TRUE,
+    .show_legend = TRUE,
+  };
+}
+
+/* Context ----------------------------------------------------------------- */
+
+static void
+device_init (Device  *dev,
+             cairo_t *cr)
+{
+  cairo_matrix_t m;
+
+  cairo_get_matrix (cr, &m);
+  dev->aligned = m.xy == 0.0 && m.yx == 0.0 && m.xx > 0.0 && m.yy > 0.0;
+  if (dev->aligned)
+    {
+      dev->sx = m.xx;
+      dev->sy = m.yy;
+      dev->tx = m.x0;
+      dev->ty = m.y0;
+    }
+  else
+    {
+      dev->sx = dev->sy = 1.0;
+      dev->tx = dev->ty = 0.0;
+    }
+}
+
+static inline double
+dx (const Ctx *c,
+    double     x)
+{
+  return x * c->dev.sx + c->dev.tx;
+}
+
+static inline double
+dy (const Ctx *c,
+    double     y)
+{
+  return y * c->dev.sy + c->dev.ty;
+}
+
+/* Draw in device pixels until ctx_device_end(). */
+static void
+ctx_device_begin (Ctx *c)
+{
+  cairo_save (c->cr);
+  if (c->dev.aligned)
+    cairo_identity_matrix (c->cr);
+}
+
+static void
+ctx_device_end (Ctx *c)
+{
+  cairo_restore (c->cr);
+}
+
+static void
+ctx_init (Ctx                    *c,
+          cairo_t                *cr,
+          const LodeView         *view,
+          const LodeChartPalette *palette,
+          const LodeChartFrame   *frame)
+{
+  *c = (Ctx) {
+    .cr = cr,
+    .view = view,
+    .palette = palette,
+    .frame = frame,
+  };
+
+  device_init (&c->dev, cr);
+
+  if (frame != NULL && frame->snapshot != NULL)
+    {
+      c->market = lode_snapshot_get_market (frame->snapshot);
+      c->candles = lode_market_get_candles (c->market);
+      c->n_candles = lode_market_get_n_candles (c->market);
+      c->interval_ms = lode_market_get_interval_ms (c->market);
+      c->current = lode_snapshot_get_current (frame->snapshot);
+      if (c->n_candles > 0)
+        {
+          const LodeCandle *last = &c->candles[c->n_candles - 1];
+
+          c->last_close = last->close;
+          c->last_up = last->close >= last->open;
+        }
+    }
+}
+
+static void
+ctx_ensure_text (Ctx *c)
+{
+  if (c->layout != NULL)
+    return;
+
+  c->layout = pango_cairo_create_layout (c->cr);
+  c->font = pango_font_description_from_string (FONT);
+  c->font_bold = pango_font_description_from_string (FONT_BOLD);
+  pango_layout_set_font_description (c->layout, c->font);
+  c->tz = g_time_zone_new_local ();
+}
+
+static void
+ctx_clear (Ctx *c)
+{
+  g_clear_object (&c->layout);
+  g_clear_pointer (&c->font, pango_font_description_free);
+  g_clear_pointer (&c->font_bold, pango_font_description_free);
+  g_clear_pointer (&c->tz, g_time_zone_unref);
+}
+
+/* Text -------------------------------------------------------------------- */
+
+static void
+text_set (Ctx        *c,
+          const char *text,
+          gboolean    bold)
+{
+  ctx_ensure_text (c);
+  pango_layout_set_font_description (c->layout, bold ? c->font_bold : c->font);
+  pango_layout_set_width (c->layout, -1);
+  pango_layout_set_text (c->layout, text, -1);
+}
+
+static void
+text_size (Ctx *c,
+           int *width,
+           int *height)
+{
+  pango_layout_get_pixel_size (c->layout, width, height);
+}
+
+/* Shows the current layout with its box aligned at (@x, @y): @xalign and
+ * @yalign 0 = left/top, 0.5 = centre, 1 = right/bottom. */
+static void
+text_show (Ctx          *c,
+           double        x,
+           double        y,
+           double        xalign,
+           double        yalign,
+           const double  rgba[4])
+{
+  int w, h;
+
+  text_size (c, &w, &h);
+  set_source (c->cr, rgba);
+  cairo_move_to (c->cr, round (x - xalign * w), round (y - yalign * h));
+  pango_cairo_show_layout (c->cr, c->layout);
+}
+
+static void
+rounded_rect (cairo_t *cr,
+              double   x,
+              double   y,
+              double   w,
+              double   h,
+              double   r)
+{
+  r = MIN (r, MIN (w, h) / 2.0);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+/* A box behind text: the frame's background, mostly opaque, with a faint
+ * border, so that it reads over any heat. */
+static void
+panel_box (Ctx    *c,
+           double  x,
+           double  y,
+           double  w,
+           double  h,
+           double  alpha)
+{
+  rounded_rect (c->cr, x, y, w, h, 4.0);
+  set_source_alpha (c->cr, c->palette->background, alpha);
+  cairo_fill_preserve (c->cr);
+  set_source (c->cr, c->palette->grid);
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_stroke (c->cr);
+}
+
+/* Luminance-based choice of black or white text on @rgba. */
+static void
+contrast_text (const double rgba[4],
+               double       out[4])
+{
+  double l = 0.2126 * rgba[0] + 0.7152 * rgba[1] + 0.0722 * rgba[2];
+  double v = l > 0.55 ? 0.05 : 1.0;
+
+  out[0] = out[1] = out[2] = v;
+  out[3] = 1.0;
+}
+
+/* Time ↔ candle index --------------------------------------------------- */
+
+/* The time at a fractional candle index; outside the data, extrapolated
+ * with the candle interval. */
+static double
+time_at_index (const Ctx *c,
+               double     index)
+{
+  double fi = floor (index);
+
+  if (fi < 0.0)
+    return (double) c->candles[0].time_ms + index * c->interval_ms;
+  if (fi >= (double) c->n_candles)
+    return (double) c->candles[c->n_candles - 1].time_ms
+           + (index - (double) (c->n_candles - 1)) * c->interval_ms;
+
+  return (double) c->candles[(gsize) fi].time_ms + (index - fi) * c->interval_ms;
+}
+
+/* The fractional index of @t: candle i covers [t_i, t_i + Δ); a gap in
+ * the data holds at the end of the candle before it. */
+static double
+index_at_time (const Ctx *c,
+               double     t)
+{
+  gsize lo = 0, hi = c->n_candles;
+
+  if (t < (double) c->candles[0].time_ms)
+    return (t - (double) c->candles[0].time_ms) / c->interval_ms;
+  if (t >= (double) c->candles[c->n_candles - 1].time_ms)
+    return (double) (c->n_candles - 1) + (t - (double) c->candles[c->n_candles - 1].time_ms) / c->interval_ms;
+
+  /* The last candle with t_i ≤ t. */
+  while (hi - lo > 1)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+
+      if ((double) c->candles[mid].time_ms <= t)
+        lo = mid;
+      else
+        hi = mid;
+    }
+
+  return (double) lo + MIN ((t - (double) c->candles[lo].time_ms) / c->interval_ms, 1.0);
+}
+
+/* Ticks ------------------------------------------------------------------- */
+
+typedef struct
+{
+  double first;
+  double step;
+  guint  count;
+  guint  decimals;
+} PriceTicks;
+
+static void
+price_ticks (const LodeView *view,
+             PriceTicks     *ticks)
+{
+  double span = view->price_max - view->price_min;
+
+  *ticks = (PriceTicks) { 0 };
+  ticks->step = lode_axes_nice_step (span, MAX (view->plot_height / PRICE_TICK_SPACING, 1.0));
+  if (ticks->step <= 0.0)
+    return;
+
+  ticks->first = ceil (view->price_min / ticks->step) * ticks->step;
+  ticks->count = (guint) MAX (floor ((view->price_max - ticks->first) / ticks->step) + 1.0, 0.0);
+  ticks->count = MIN (ticks->count, 200);
+  ticks->decimals = lode_axes_decimals_for_step (ticks->step);
+}
+
+/* Decimals of a price shown alone (last price, crosshair): six significant
+ * digits, and at least those of the axis. */
+static guint
+tag_decimals (double price,
+              guint  axis_decimals)
+{
+  double digits = 5.0 - floor (log10 (MAX (fabs (price), 1e-12)));
+
+  return MAX (axis_decimals, (guint) CLAMP (digits, 0.0, 8.0));
+}
+
+/* Time ticks of the visible candles as (time, x) pairs. */
+typedef struct
+{
+  gint64 time_ms;
+  double x;
+} TimeTick;
+
+static GArray *
+time_ticks (Ctx *c)
+{
+  const LodeView *v = c->view;
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (TimeTick));
+  g_autoptr(GArray) times = NULL;
+  LodeTimeStep step;
+  double ms_per_px, start, end;
+
+  if (c->market == NULL)
+    return out;
+
+  ctx_ensure_text (c);
+
+  ms_per_px = (v->index_max - v->index_min) * c->interval_ms / v->plot_width;
+  step = lode_axes_choose_time_step (ms_per_px, TIME_LABEL_SPACING, c->interval_ms);
+
+  /* A tick marks the candle that opens at its time, at the candle's centre. */
+  start = time_at_index (c, v->index_min - 0.5);
+  end = time_at_index (c, v->index_max - 0.5);
+  times = lode_axes_time_ticks ((gint64) ceil (start), (gint64) floor (end), step, c->tz);
+
+  for (guint i = 0; i < times->len; i++)
+    {
+      TimeTick tick;
+
+      tick.time_ms = g_array_index (times, gint64, i);
+      tick.x = lode_view_x_for_index (v, index_at_time (c, (double) tick.time_ms) + 0.5);
+      if (tick.x >= v->plot_x && tick.x < v->plot_x + v->plot_width)
+        g_array_append_val (out, tick);
+    }
+
+  return out;
+}
+
+/* Layer 0: background and grid --------------------------------------------- */
+
+static void
+draw_price_grid (Ctx *c)
+{
+  const LodeView *v = c->view;
+  PriceTicks ticks;
+  double x0, x1;
+
+  price_ticks (v, &ticks);
+
+  ctx_device_begin (c);
+  x0 = round (dx (c, v->plot_x));
+  x1 = round (dx (c, v->plot_x + v->plot_width));
+  for (guint i = 0; i < ticks.count; i++)
+    {
+      double y = floor (dy (c, lode_view_y_for_price (v, ticks.first + i * ticks.step))) + 0.5;
+
+      cairo_move_to (c->cr, x0, y);
+      cairo_line_to (c->cr, x1, y);
+    }
+  set_source (c->cr, c->palette->grid);
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_stroke (c->cr);
+  ctx_device_end (c);
+}
+
+void
+lode_chart_render_background (cairo_t                *cr,
+                              const LodeView         *view,
+                              const LodeChartPalette *palette)
+{
+  Ctx c;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (view != NULL);
+  g_return_if_fail (palette != NULL);
+
+  if (view->width <= 0 || view->height <= 0)
+    return;
+
+  ctx_init (&c, cr, view, palette, NULL);
+  cairo_save (cr);
+
+  set_source (cr, palette->background);
+  cairo_rectangle (cr, 0, 0, view->width, view->height);
+  cairo_fill (cr);
+
+  draw_price_grid (&c);
+
+  cairo_restore (cr);
+  ctx_clear (&c);
+}
+
+/* Layer 1: heatmap raster ---------------------------------------------------- */
+
+cairo_surface_t *
+lode_chart_render_heatmap_raster (const LodeView       *view,
+                                  const LodeChartFrame *frame,
+                                  double                scale,
+                                  double               *x,
+                                  double               *y,
+                                  double               *width,
+                                  double               *height,
+                                  double               *reference)
+{
+  g_autoptr(LodeHeatmap) heatmap = NULL;
+  LodeHeatmapView hv;
+  LodeMarket *market;
+  cairo_surface_t *surface;
+  guint32 lut[LUT_SIZE];
+  double x0, x1, px_width, inv_ref, gamma;
+  guint columns, rows;
+  guint8 *data;
+  int stride;
+
+  g_return_val_if_fail (view != NULL, NULL);
+  g_return_val_if_fail (frame != NULL, NULL);
+
+  if (reference != NULL)
+    *reference = 0.0;
+  if (frame->snapshot == NULL || !(scale > 0.0))
+    return NULL;
+
+  market = lode_snapshot_get_market (frame->snapshot);
+
+  /* Probe the visible candles, then size the grid: one column per device
+   * pixel when candles are thinner than a pixel, else one per candle. */
+  if (!lode_view_get_heatmap_view (view, market, frame->mode, 1, 1, &hv))
+    return NULL;
+  x0 = lode_view_x_for_index (view, (double) hv.first_candle);
+  x1 = lode_view_x_for_index (view, (double) (hv.first_candle + hv.n_candles));
+  px_width = ceil ((x1 - x0) * scale - 1e-6);
+  columns = (guint) MIN ((double) hv.n_candles, CLAMP (px_width, 1.0, MAX_RASTER_SIDE));
+  rows = (guint) CLAMP (ceil (view->plot_height * scale - 1e-6), 1.0, MAX_RASTER_SIDE);
+
+  if (!lode_view_get_heatmap_view (view, market, frame->mode, columns, rows, &hv))
+    return NULL;
+
+  heatmap = lode_snapshot_compute_heatmap (frame->snapshot, &hv);
+  if (heatmap == NULL)
+    return NULL;
+  if (reference != NULL)
+    *reference = heatmap->reference;
+  if (!(heatmap->reference > 0.0))
+    return NULL;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) columns, (int) rows);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+
+  /* §6: value / reference through the colour map; the curve is applied
+   * once per table entry, not once per cell. */
+  gamma = frame->gamma > 0.0 ? frame->gamma : 1.0;
+  for (guint k = 0; k < LUT_SIZE; k++)
+    lut[k] = lode_colormap_lookup (frame->colormap, (double) k / (LUT_SIZE - 1), gamma);
+  inv_ref = (LUT_SIZE - 1) / heatmap->reference;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (guint r = 0; r < rows; r++)
+    {
+      /* Row 0 of the grid is the lowest price: the image's bottom row. */
+      const float *src = heatmap->cells + (gsize) r * columns;
+      guint32 *dst = (guint32 *) (gpointer) (data + (gsize) (rows - 1 - r) * stride);
+
+      for (guint col = 0; col < columns; col++)
+        {
+          float value = src[col];
+
+          if (value > 0.0f)
+            {
+              double k = value * inv_ref + 0.5;
+
+              dst[col] = lut[k < LUT_SIZE - 1 ? (guint) k : LUT_SIZE - 1];
+            }
+          else
+            dst[col] = 0;
+        }
+    }
+  cairo_surface_mark_dirty (surface);
+
+  if (x != NULL)
+    *x = x0;
+  if (y != NULL)
+    *y = view->plot_y;
+  if (width != NULL)
+    *width = x1 - x0;
+  if (height != NULL)
+    *height = view->plot_height;
+
+  return surface;
+}
+
+void
+lode_chart_render_paint_raster (cairo_t         *cr,
+                                const LodeView  *view,
+                                cairo_surface_t *raster,
+                                double           x,
+                                double           y,
+                                double           width,
+                                double           height)
+{
+  cairo_pattern_t *pattern;
+  int columns, rows;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (view != NULL);
+
+  if (raster == NULL || !(width > 0.0) || !(height > 0.0))
+    return;
+
+  columns = cairo_image_surface_get_width (raster);
+  rows = cairo_image_surface_get_height (raster);
+  if (columns <= 0 || rows <= 0)
+    return;
+
+  /* Right of the newest candle (the room before the profile band) the
+   * current state's heat goes on to the plot's edge, as the levels stay
+   * live until price reaches them: the last column is padded out. Left of
+   * the first column there is no data, so nothing is drawn. */
+  cairo_save (cr);
+  cairo_rectangle (cr, view->plot_x, view->plot_y, view->plot_width, view->plot_height);
+  cairo_clip (cr);
+  cairo_rectangle (cr, x, y, view->plot_x + view->plot_width - x, height);
+  cairo_clip (cr);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, width / columns, height / rows);
+  cairo_set_source_surface (cr, raster, 0, 0);
+  pattern = cairo_get_source (cr);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
+
+/* Layer 2: base ----------------------------------------------------------- */
+
+static void
+draw_time_grid (Ctx    *c,
+                GArray *ticks)
+{
+  const LodeView *v = c->view;
+  double y0, y1;
+
+  ctx_device_begin (c);
+  y0 = round (dy (c, v->plot_y));
+  y1 = round (dy (c, v->plot_y + v->plot_height));
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      double x = floor (dx (c, g_array_index (ticks, TimeTick, i).x)) + 0.5;
+
+      cairo_move_to (c->cr, x, y0);
+      cairo_line_to (c->cr, x, y1);
+    }
+  set_source (c->cr, c->palette->grid);
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_stroke (c->cr);
+  ctx_device_end (c);
+}
+
+static void
+draw_highlight (Ctx *c)
+{
+  const LodeView *v = c->view;
+  const LodeChartFrame *f = c->frame;
+  double y_top, y_bottom, x0, x1, outline[4];
+
+  if (!f->has_highlight)
+    return;
+
+  ctx_device_begin (c);
+  x0 = round (dx (c, v->plot_x));
+  x1 = round (dx (c, v->plot_x + v->plot_width));
+  y_top = round (dy (c, lode_view_y_for_price (v, MAX (f->highlight_low, f->highlight_high))));
+  y_bottom = round (dy (c, lode_view_y_for_price (v, MIN (f->highlight_low, f->highlight_high))));
+  y_top = MAX (y_top, round (dy (c, v->plot_y)) - 1);
+  y_bottom = MIN (y_bottom, round (dy (c, v->plot_y + v->plot_height)) + 1);
+  if (y_bottom - y_top < 1.0)
+    y_bottom = y_top + 1.0;
+
+  cairo_rectangle (c->cr, x0, y_top, x1 - x0, y_bottom - y_top);
+  set_source (c->cr, c->palette->highlight);
+  cairo_fill (c->cr);
+
+  memcpy (outline, c->palette->highlight, sizeof outline);
+  outline[3] = MIN (1.0, outline[3] * 5.0);
+  set_source (c->cr, outline);
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_move_to (c->cr, x0, y_top + 0.5);
+  cairo_line_to (c->cr, x1, y_top + 0.5);
+  cairo_move_to (c->cr, x0, y_bottom - 0.5);
+  cairo_line_to (c->cr, x1, y_bottom - 0.5);
+  cairo_stroke (c->cr);
+  ctx_device_end (c);
+}
+
+/* A rectangle of whole device rows from @ya to @yb (either order), at
+ * least one pixel high. */
+static void
+add_rows (cairo_t *cr,
+          double   x,
+          double   w,
+          double   ya,
+          double   yb)
+{
+  double top = round (MIN (ya, yb));
+  double bottom = round (MAX (ya, yb));
+
+  if (bottom - top < 1.0)
+    bottom = top + 1.0;
+  cairo_rectangle (cr, x, top, w, bottom - top);
+}
+
+/* Candles of at least MIN_CANDLE_PX: a body and a one-pixel wick on the
+ * pixel column at the candle's centre; bodies get an odd width so the
+ * wick sits in the middle. Filled in two passes, one per colour. */
+static void
+draw_candles_wide (Ctx    *c,
+                   gsize   first,
+                   gsize   last,
+                   double  candle_px)
+{
+  const LodeView *v = c->view;
+  double body_w, price_k, price_0;
+
+  body_w = floor (candle_px * (candle_px >= 5.0 ? 0.72 : 0.8));
+  body_w = MAX (body_w, 1.0);
+  if (body_w > 2.0 && fmod (body_w, 2.0) == 0.0)
+    body_w -= 1.0;
+
+  /* y in device pixels = price_0 + price × price_k */
+  price_k = -v->plot_height / (v->price_max - v->price_min) * c->dev.sy;
+  price_0 = dy (c, v->plot_y) - v->price_max * price_k;
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      gboolean up = pass == 0;
+
+      for (gsize i = first; i < last; i++)
+        {
+          const LodeCandle *k = &c->candles[i];
+          double cx, left;
+
+          if ((k->close >= k->open) != up)
+            continue;
+
+          cx = floor (dx (c, lode_view_x_for_index (v, i + 0.5)));
+          left = cx - floor ((body_w - 1.0) / 2.0);
+          add_rows (c->cr, cx, 1.0, price_0 + k->high * price_k, price_0 + k->low * price_k);
+          add_rows (c->cr, left, body_w, price_0 + k->open * price_k, price_0 + k->close * price_k);
+        }
+      set_source (c->cr, up ? c->palette->candle_up : c->palette->candle_down);
+      cairo_fill (c->cr);
+    }
+}
+
+/* Candles thinner than MIN_CANDLE_PX: one bar per device pixel column over
+ * the candles whose centre falls in it (first open, highest high, lowest
+ * low, last close): the range faint, open-to-close solid. */
+static void
+draw_candles_aggregated (Ctx   *c,
+                         gsize  first,
+                         gsize  last)
+{
+  const LodeView *v = c->view;
+  g_autofree double *agg = NULL;  /* per column: open high low close */
+  double col0, price_k, price_0, x_k, x_0;
+  int columns;
+
+  col0 = floor (dx (c, v->plot_x));
+  columns = (int) ceil (dx (c, v->plot_x + v->plot_width)) - (int) col0;
+  if (columns <= 0)
+    return;
+  agg = g_new (double, (gsize) columns * 4);
+  for (int i = 0; i < columns; i++)
+    agg[i * 4 + 1] = -1.0;  /* empty */
+
+  /* device x of the centre of candle i = x_0 + i × x_k */
+  x_k = v->plot_width / (v->index_max - v->index_min) * c->dev.sx;
+  x_0 = dx (c, lode_view_x_for_index (v, 0.5));
+  price_k = -v->plot_height / (v->price_max - v->price_min) * c->dev.sy;
+  price_0 = dy (c, v->plot_y) - v->price_max * price_k;
+
+  for (gsize i = first; i < last; i++)
+    {
+      const LodeCandle *k = &c->candles[i];
+      int col = (int) floor (x_0 + i * x_k - col0);
+      double *a;
+
+      if (col < 0 || col >= columns)
+        continue;
+      a = &agg[col * 4];
+      if (a[1] < 0.0)
+        {
+          a[0] = k->open;
+          a[1] = k->high;
+          a[2] = k->low;
+        }
+      else
+        {
+          a[1] = MAX (a[1], k->high);
+          a[2] = MIN (a[2], k->low);
+        }
+      a[3] = k->close;
+    }
+
+  for (int pass = 0; pass < 4; pass++)
+    {
+      gboolean up = pass < 2;
+      gboolean body = pass % 2 == 1;
+
+      for (int col = 0; col < columns; col++)
+        {
+          const double *a = &agg[col * 4];
+
+          if (a[1] < 0.0 || (a[3] >= a[0]) != up)
+            continue;
+          if (body)
+            add_rows (c->cr, col0 + col, 1.0, price_0 + a[0] * price_k, price_0 + a[3] * price_k);
+          else
+            add_rows (c->cr, col0 + col, 1.0, price_0 + a[1] * price_k, price_0 + a[2] * price_k);
+        }
+      set_source_alpha (c->cr, up ? c->palette->candle_up : c->palette->candle_down,
+                        body ? 1.0 : 0.55);
+      cairo_fill (c->cr);
+    }
+}
+
+static void
+draw_candles (Ctx *c)
+{
+  const LodeView *v = c->view;
+  double first_d, last_d, candle_px;
+
+  if (c->n_candles == 0)
+    return;
+
+  first_d = MAX (floor (v->index_min), 0.0);
+  last_d = MIN (ceil (v->index_max), (double) c->n_candles);
+  if (!(last_d > first_d))
+    return;
+
+  candle_px = v->plot_width / (v->index_max - v->index_min) * c->dev.sx;
+
+  ctx_device_begin (c);
+  cairo_rectangle (c->cr, round (dx (c, v->plot_x)), round (dy (c, v->plot_y)),
+                   round (v->plot_width * c->dev.sx), round (v->plot_height * c->dev.sy));
+  cairo_clip (c->cr);
+  if (candle_px >= MIN_CANDLE_PX)
+    draw_candles_wide (c, (gsize) first_d, (gsize) last_d, candle_px);
+  else
+    draw_candles_aggregated (c, (gsize) first_d, (gsize) last_d);
+  ctx_device_end (c);
+}
+
+static void
+draw_last_price_line (Ctx *c)
+{
+  const LodeView *v = c->view;
+  double y, dash;
+
+  if (c->n_candles == 0)
+    return;
+
+  y = lode_view_y_for_price (v, c->last_close);
+  if (y < v->plot_y || y > v->plot_y + v->plot_height)
+    return;
+
+  ctx_device_begin (c);
+  y = floor (dy (c, y)) + 0.5;
+  dash = 3.0 * c->dev.sx;
+  cairo_set_dash (c->cr, (double[]) { dash, dash }, 2, 0);
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_move_to (c->cr, round (dx (c, v->plot_x)), y);
+  cairo_line_to (c->cr, round (dx (c, v->plot_x + v->plot_width)), y);
+  set_source (c->cr, c->palette->last_price);
+  cairo_stroke (c->cr);
+  ctx_device_end (c);
+}
+
+guint
+lode_chart_profile_rows (const LodeView *view)
+{
+  g_return_val_if_fail (view != NULL, 1);
+
+  return (guint) MAX (floor (view->plot_height / PROFILE_ROW_PX), 1.0);
+}
+
+/* §7 profile of the current state along the plot's right edge: bars per
+ * row growing leftwards from the edge, long below the close and short
+ * above, and the cumulative fuel from the close outward as two curves.
+ * Bars and curves have their own scales, each filling the band. */
+static void
+draw_profile (Ctx *c)
+{
+  const LodeView *v = c->view;
+  g_autoptr(LodeProfile) profile = NULL;
+  double right, band, bar_max = 0.0, fuel_max, row_h;
+  double fuel_low, fuel_high, close;
+  guint rows;
+
+  if (!c->frame->show_profile || c->current == NULL || v->profile_width < 8.0)
+    return;
+
+  rows = lode_chart_profile_rows (v);
+  profile = lode_profile_new (c->current, v->price_min, v->price_max, rows);
+  if (profile == NULL)
+    return;
+
+  right = v->plot_x + v->plot_width;
+  band = v->profile_width;
+  row_h = v->plot_height / rows;
+  close = lode_level_set_get_close (c->current);
+
+  /* A soft backdrop so the bars read over the heat. */
+  cairo_save (c->cr);
+  {
+    cairo_pattern_t *fade = cairo_pattern_create_linear (right - band, 0, right, 0);
+    const double *bg = c->palette->background;
+
+    cairo_pattern_add_color_stop_rgba (fade, 0.0, bg[0], bg[1], bg[2], 0.0);
+    cairo_pattern_add_color_stop_rgba (fade, 0.35, bg[0], bg[1], bg[2], 0.55);
+    cairo_pattern_add_color_stop_rgba (fade, 1.0, bg[0], bg[1], bg[2], 0.7);
+    cairo_rectangle (c->cr, right - band, v->plot_y, band, v->plot_height);
+    cairo_set_source (c->cr, fade);
+    cairo_fill (c->cr);
+    cairo_pattern_destroy (fade);
+  }
+
+  for (guint r = 0; r < rows; r++)
+    bar_max = MAX (bar_max, MAX (profile->long_usd[r], profile->short_usd[r]));
+
+  if (bar_max > 0.0)
+    for (int pass = 0; pass < 2; pass++)
+      {
+        const double *values = pass == 0 ? profile->long_usd : profile->short_usd;
+
+        for (guint r = 0; r < rows; r++)
+          {
+            double len = values[r] / bar_max * (band - 2.0);
+            double y_top = v->plot_y + v->plot_height - (r + 1) * row_h;
+
+            if (len < 0.5)
+              continue;
+            cairo_rectangle (c->cr, right - len, y_top + 0.5, len, MAX (row_h - 1.0, 1.0));
+          }
+        set_source_alpha (c->cr, pass == 0 ? c->palette->profile_long : c->palette->profile_short, 0.8);
+        cairo_fill (c->cr);
+      }
+
+  /* Fuel grows from the close outward; its largest values are at the
+   * edges of the view. */
+  fuel_low = close > v->price_min ? lode_level_set_fuel (c->current, MIN (v->price_min, close)) : 0.0;
+  fuel_high = close < v->price_max ? lode_level_set_fuel (c->current, MAX (v->price_max, close)) : 0.0;
+  fuel_max = MAX (fuel_low, fuel_high);
+  if (fuel_max > 0.0)
+    {
+      cairo_set_line_width (c->cr, 1.5);
+      cairo_set_line_join (c->cr, CAIRO_LINE_JOIN_ROUND);
+      for (int pass = 0; pass < 2; pass++)
+        {
+          gboolean below = pass == 0;
+          double y_close = CLAMP (lode_view_y_for_price (v, close), v->plot_y, v->plot_y + v->plot_height);
+          double y_end = below ? v->plot_y + v->plot_height : v->plot_y;
+          double step = below ? 2.0 : -2.0;
+
+          if ((below && close <= v->price_min) || (!below && close >= v->price_max))
+            continue;
+
+          cairo_move_to (c->cr, right, y_close);
+          for (double y = y_close; below ? y <= y_end : y >= y_end; y += step)
+            {
+              double fuel = lode_level_set_fuel (c->current, lode_view_price_for_y (v, y));
+
+              cairo_line_to (c->cr, right - fuel / fuel_max * (band - 2.0), y);
+            }
+          cairo_line_to (c->cr, right - (below ? fuel_low : fuel_high) / fuel_max * (band - 2.0), y_end);
+          set_source (c->cr, below ? c->palette->profile_long : c->palette->profile_short);
+          cairo_stroke (c->cr);
+        }
+    }
+
+  /* The band's edge. */
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_move_to (c->cr, floor (right - band) + 0.5, v->plot_y);
+  cairo_line_to (c->cr, floor (right - band) + 0.5, v->plot_y + v->plot_height);
+  set_source (c->cr, c->palette->grid);
+  cairo_stroke (c->cr);
+  cairo_restore (c->cr);
+}
+
+static void
+draw_axes (Ctx    *c,
+           GArray *tticks)
+{
+  const LodeView *v = c->view;
+  double right = v->plot_x + v->plot_width;
+  double bottom = v->plot_y + v->plot_height;
+  PriceTicks ticks;
+  double last_label_right = -G_MAXDOUBLE;
+
+  /* The axes' panels, over anything that spilled out of the plot. */
+  set_source (c->cr, c->palette->axis_background);
+  cairo_rectangle (c->cr, right, 0, v->width - right, v->height);
+  cairo_rectangle (c->cr, 0, bottom, right, v->height - bottom);
+  cairo_fill (c->cr);
+
+  ctx_device_begin (c);
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_move_to (c->cr, floor (dx (c, right)) + 0.5, round (dy (c, v->plot_y)));
+  cairo_line_to (c->cr, floor (dx (c, right)) + 0.5, round (dy (c, bottom)));
+  cairo_move_to (c->cr, round (dx (c, v->plot_x)), floor (dy (c, bottom)) + 0.5);
+  cairo_line_to (c->cr, round (dx (c, right)), floor (dy (c, bottom)) + 0.5);
+  set_source_alpha (c->cr, c->palette->text, 0.25);
+  cairo_stroke (c->cr);
+  ctx_device_end (c);
+
+  /* Price labels, vertically centred on their ticks; an empty frame has
+   * no prices to label. */
+  price_ticks (v, &ticks);
+  if (c->market == NULL)
+    ticks.count = 0;
+  for (guint i = 0; i < ticks.count; i++)
+    {
+      double price = ticks.first + i * ticks.step;
+      double y = lode_view_y_for_price (v, price);
+      g_autofree char *label = lode_axes_format_price (price, ticks.decimals);
+      int w, h;
+
+      text_set (c, label, FALSE);
+      text_size (c, &w, &h);
+      if (y - h / 2.0 < v->plot_y || y + h / 2.0 > bottom)
+        continue;
+      text_show (c, right + 8.0, y, 0.0, 0.5, c->palette->text);
+    }
+
+  /* Time labels, centred on their ticks, skipping any that would touch
+   * the one before. */
+  for (guint i = 0; i < tticks->len; i++)
+    {
+      const TimeTick *tick = &g_array_index (tticks, TimeTick, i);
+      g_autofree char *label = lode_axes_format_time_tick (tick->time_ms, c->tz);
+      int w, h;
+
+      text_set (c, label, FALSE);
+      text_size (c, &w, &h);
+      if (tick->x - w / 2.0 < MAX (last_label_right + 12.0, v->plot_x + 2.0)
+          || tick->x + w / 2.0 > right)
+        continue;
+      text_show (c, tick->x, bottom + 5.0, 0.5, 0.0, c->palette->text);
+      last_label_right = tick->x + w / 2.0;
+    }
+}
+
+/* A tag on the price axis: a filled box with a pointer towards the plot. */
+static void
+price_tag (Ctx          *c,
+           double        y,
+           const char   *text,
+           const double  fill[4])
+{
+  const LodeView *v = c->view;
+  double x = v->plot_x + v->plot_width;
+  double text_rgba[4];
+  int w, h;
+
+  text_set (c, text, TRUE);
+  text_size (c, &w, &h);
+  y = CLAMP (y, v->plot_y + h / 2.0 + 2.0, v->plot_y + v->plot_height - h / 2.0 - 2.0);
+
+  cairo_move_to (c->cr, x, y);
+  cairo_line_to (c->cr, x + 5.0, y - h / 2.0 - 2.0);
+  cairo_line_to (c->cr, v->width, y - h / 2.0 - 2.0);
+  cairo_line_to (c->cr, v->width, y + h / 2.0 + 2.0);
+  cairo_line_to (c->cr, x + 5.0, y + h / 2.0 + 2.0);
+  cairo_close_path (c->cr);
+  set_source (c->cr, fill);
+  cairo_fill (c->cr);
+
+  contrast_text (fill, text_rgba);
+  text_show (c, x + 8.0, y, 0.0, 0.5, text_rgba);
+}
+
+static void
+draw_last_price_tag (Ctx *c)
+{
+  const LodeView *v = c->view;
+  g_autofree char *text = NULL;
+  PriceTicks ticks;
+  double y;
+
+  if (c->n_candles == 0)
+    return;
+
+  y = lode_view_y_for_price (v, c->last_close);
+  if (y < v->plot_y || y > v->plot_y + v->plot_height)
+    return;
+
+  price_ticks (v, &ticks);
+  text = lode_axes_format_price (c->last_close, tag_decimals (c->last_close, ticks.decimals));
+  price_tag (c, y, text, c->palette->last_price);
+}
+
+static const char *
+mode_name (LodeRenderMode mode)
+{
+  switch (mode)
+    {
+    case LODE_RENDER_MODE_RAW:
+      return _("Raw heatmap");
+    case LODE_RENDER_MODE_SMOOTHED:
+      return _("Smoothed heatmap");
+    case LODE_RENDER_MODE_LONG:
+      return _("Long liquidations");
+    case LODE_RENDER_MODE_SHORT:
+      return _("Short liquidations");
+    default:
+      return "";
+    }
+}
+
+static char *
+venue_title (Ctx *c)
+{
+  LodeSnapshot *snapshot = c->frame->snapshot;
+  const char *symbol = lode_snapshot_get_symbol (snapshot);
+  g_autoptr(GString) venues = g_string_new (NULL);
+
+  for (guint i = 0; i < lode_snapshot_get_n_venues (snapshot); i++)
+    {
+      const char *label = lode_snapshot_get_venue_label (snapshot, i);
+
+      if (label == NULL || *label == '\0')
+        continue;
+      if (venues->len > 0)
+        g_string_append (venues, " + ");
+      g_string_append (venues, label);
+    }
+
+  if (symbol != NULL && *symbol != '\0' && venues->len > 0)
+    /* Translators: the chart's title, "BTCUSDT · Demo market (simulated)". */
+    return g_strdup_printf (_("%s · %s"), symbol, venues->str);
+  if (symbol != NULL && *symbol != '\0')
+    return g_strdup (symbol);
+
+  return g_string_free (g_steal_pointer (&venues), FALSE);
+}
+
+/* The legend, top-left of the plot: title, mode, and the colour scale from
+ * 0 to the view's reference value. */
+static void
+draw_legend (Ctx    *c,
+             double  reference)
+{
+  const LodeView *v = c->view;
+  const LodeChartFrame *f = c->frame;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *ref_text = NULL;
+  cairo_surface_t *bar;
+  const double pad = 8.0, bar_w = 132.0, bar_h = 8.0;
+  double x = v->plot_x + 10.0, y = v->plot_y + 10.0, box_w, box_h, gamma;
+  int tw, th, sw, sh, rw, rh;
+
+  if (!f->show_legend || f->snapshot == NULL)
+    return;
+  if (v->plot_width < 200.0 || v->plot_height < 90.0)
+    return;
+
+  title = venue_title (c);
+  /* Translators: the legend's second line: the mode, then a note that the
+   * heatmap is a model's estimate, not real positions. */
+  subtitle = g_strdup_printf (_("%s · Estimate"), mode_name (f->mode));
+  ref_text = reference > 0.0 ? lode_format_usd (reference) : g_strdup ("—");
+
+  text_set (c, title, TRUE);
+  text_size (c, &tw, &th);
+  text_set (c, subtitle, FALSE);
+  text_size (c, &sw, &sh);
+  text_set (c, ref_text, FALSE);
+  text_size (c, &rw, &rh);
+
+  box_w = 2 * pad + MAX (MAX (tw, sw), bar_w + 8.0 + rw);
+  box_w = MIN (box_w, v->plot_width - v->profile_width - 20.0);
+  box_h = pad + th + 2.0 + sh + 8.0 + MAX (bar_h, rh) + pad;
+
+  cairo_save (c->cr);
+  panel_box (c, x, y, box_w, box_h, 0.78);
+  cairo_rectangle (c->cr, x, y, box_w, box_h);
+  cairo_clip (c->cr);
+
+  text_set (c, title, TRUE);
+  text_show (c, x + pad, y + pad, 0.0, 0.0, c->palette->text);
+  text_set (c, subtitle, FALSE);
+  text_show (c, x + pad, y + pad + th + 2.0, 0.0, 0.0, c->palette->text);
+
+  /* The scale bar: the colour map as the heatmap uses it. */
+  gamma = f->gamma > 0.0 ? f->gamma : 1.0;
+  bar = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) bar_w, 1);
+  if (cairo_surface_status (bar) == CAIRO_STATUS_SUCCESS)
+    {
+      guint32 *px;
+      double bar_y = y + pad + th + 2.0 + sh + 8.0 + (MAX (bar_h, rh) - bar_h) / 2.0;
+
+      cairo_surface_flush (bar);
+      px = (guint32 *) (gpointer) cairo_image_surface_get_data (bar);
+      for (int i = 0; i < (int) bar_w; i++)
+        px[i] = lode_colormap_lookup (f->colormap, (i + 0.5) / bar_w, gamma);
+      cairo_surface_mark_dirty (bar);
+
+      cairo_save (c->cr);
+      cairo_rectangle (c->cr, x + pad, bar_y, bar_w, bar_h);
+      cairo_clip (c->cr);
+      cairo_translate (c->cr, x + pad, bar_y);
+      cairo_scale (c->cr, 1.0, bar_h);
+      cairo_set_source_surface (c->cr, bar, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (c->cr), CAIRO_FILTER_NEAREST);
+      cairo_paint (c->cr);
+      cairo_restore (c->cr);
+
+      cairo_rectangle (c->cr, x + pad - 0.5, bar_y - 0.5, bar_w + 1.0, bar_h + 1.0);
+      set_source (c->cr, c->palette->grid);
+      cairo_set_line_width (c->cr, 1.0);
+      cairo_stroke (c->cr);
+
+      text_set (c, ref_text, FALSE);
+      text_show (c, x + pad + bar_w + 8.0, bar_y + bar_h / 2.0, 0.0, 0.5, c->palette->text);
+    }
+  cairo_surface_destroy (bar);
+  cairo_restore (c->cr);
+}
+
+static void
+draw_message (Ctx *c)
+{
+  const LodeView *v = c->view;
+  PangoFontDescription *font;
+  PangoRectangle logical;
+  double box_w, box_h, cx, cy;
+
+  if (c->frame == NULL || c->frame->message == NULL || *c->frame->message == '\0')
+    return;
+
+  ctx_ensure_text (c);
+  font = pango_font_description_from_string (FONT_MESSAGE);
+  pango_layout_set_font_description (c->layout, font);
+  pango_layout_set_text (c->layout, c->frame->message, -1);
+  pango_layout_set_width (c->layout, (int) (MIN (v->width * 0.8, 480.0) * PANGO_SCALE));
+  pango_layout_set_wrap (c->layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (c->layout, PANGO_ALIGN_CENTER);
+  /* Centred lines sit inside the layout's width: place the text by its
+   * logical extents, not by the layout's origin. */
+  pango_layout_get_pixel_extents (c->layout, NULL, &logical);
+  pango_font_description_free (font);
+
+  box_w = logical.width + 32.0;
+  box_h = logical.height + 20.0;
+  cx = v->plot_x + v->plot_width / 2.0;
+  cy = v->plot_y + v->plot_height / 2.0;
+
+  panel_box (c, round (cx - box_w / 2.0), round (cy - box_h / 2.0), box_w, box_h, 0.92);
+  set_source (c->cr, c->palette->text);
+  cairo_move_to (c->cr, round (cx - logical.width / 2.0 - logical.x),
+                 round (cy - logical.height / 2.0 - logical.y));
+  pango_cairo_show_layout (c->cr, c->layout);
+
+  pango_layout_set_alignment (c->layout, PANGO_ALIGN_LEFT);
+  pango_layout_set_wrap (c->layout, PANGO_WRAP_WORD);
+}
+
+void
+lode_chart_render_base (cairo_t                *cr,
+                        const LodeView         *view,
+                        const LodeChartPalette *palette,
+                        const LodeChartFrame   *frame,
+                        double                  reference)
+{
+  g_autoptr(GArray) tticks = NULL;
+  Ctx c;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (view != NULL);
+  g_return_if_fail (palette != NULL);
+  g_return_if_fail (frame != NULL);
+
+  if (view->width <= 0 || view->height <= 0)
+    return;
+  if (!(view->index_max > view->index_min) || !(view->price_max > view->price_min))
+    return;
+
+  ctx_init (&c, cr, view, palette, frame);
+  cairo_save (cr);
+
+  tticks = time_ticks (&c);
+  draw_time_grid (&c, tticks);
+
+  if (c.n_candles > 0)
+    {
+      draw_highlight (&c);
+      draw_candles (&c);
+      draw_last_price_line (&c);
+      draw_profile (&c);
+    }
+
+  draw_axes (&c, tticks);
+  draw_last_price_tag (&c);
+  draw_legend (&c, reference);
+  draw_message (&c);
+
+  cairo_restore (cr);
+  ctx_clear (&c);
+}
+
+/* Layer 3: crosshair -------------------------------------------------------- */
+
+gboolean
+lode_chart_crosshair_info (const LodeView       *view,
+                           const LodeChartFrame *frame,
+                           double                x,
+                           double                y,
+                           LodeCrosshairInfo    *info)
+{
+  LodeMarket *market;
+  LodeLevelSet *current;
+  double index, row_size;
+  guint rows;
+  gssize row;
+
+  g_return_val_if_fail (view != NULL, FALSE);
+  g_return_val_if_fail (frame != NULL, FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  *info = (LodeCrosshairInfo) { .candle = -1 };
+
+  if (!lode_view_contains_point (view, x, y))
+    return FALSE;
+
+  info->price = lode_view_price_for_y (view, y);
+
+  /* The profile's row under the pointer. */
+  rows = lode_chart_profile_rows (view);
+  row_size = (view->price_max - view->price_min) / rows;
+  row = (gssize) floor ((info->price - view->price_min) / row_size);
+  row = CLAMP (row, 0, (gssize) rows - 1);
+  info->row_low = view->price_min + row * row_size;
+  info->row_high = info->row_low + row_size;
+
+  if (frame->snapshot == NULL)
+    return TRUE;
+
+  market = lode_snapshot_get_market (frame->snapshot);
+  index = floor (lode_view_index_for_x (view, x));
+  if (index >= 0.0 && index < (double) lode_market_get_n_candles (market))
+    {
+      const LodeCandle *k = lode_market_get_candle (market, (gsize) index);
+
+      info->candle = (gssize) index;
+      info->time_ms = k->time_ms;
+      info->open = k->open;
+      info->high = k->high;
+      info->low = k->low;
+      info->close = k->close;
+    }
+
+  current = lode_snapshot_get_current (frame->snapshot);
+  if (current != NULL)
+    {
+      info->row_usd = lode_level_set_sum_range (current, LODE_SIDE_LONG, info->row_low, info->row_high)
+                      + lode_level_set_sum_range (current, LODE_SIDE_SHORT, info->row_low, info->row_high);
+      info->fuel_usd = lode_level_set_fuel (current, info->price);
+    }
+
+  return TRUE;
+}
+
+static void
+draw_readout (Ctx                     *c,
+              const LodeCrosshairInfo *info,
+              double                   px,
+              double                   py)
+{
+  const LodeView *v = c->view;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *row_usd = lode_format_usd (info->row_usd);
+  g_autofree char *fuel_usd = lode_format_usd (info->fuel_usd);
+  g_autofree char *target = NULL;
+  PriceTicks ticks;
+  guint decimals;
+  double bx, by, bw, bh;
+  int w, h;
+
+  price_ticks (v, &ticks);
+  decimals = tag_decimals (info->price, ticks.decimals);
+  target = lode_axes_format_price (info->price, decimals);
+
+  if (info->candle >= 0)
+    {
+      g_autofree char *when = lode_axes_format_time_full (info->time_ms, c->interval_ms, c->tz);
+      g_autofree char *o = lode_axes_format_price (info->open, decimals);
+      g_autofree char *hi = lode_axes_format_price (info->high, decimals);
+      g_autofree char *lo = lode_axes_format_price (info->low, decimals);
+      g_autofree char *cl = lode_axes_format_price (info->close, decimals);
+
+      g_string_append_printf (text, "%s\n", when);
+      /* Translators: open, high, low and close of a candle. */
+      g_string_append_printf (text, _("O %s  H %s  L %s  C %s"), o, hi, lo, cl);
+      g_string_append_c (text, '\n');
+    }
+  g_string_append_printf (text, _("Liquidations here: %s"), row_usd);
+  g_string_append_c (text, '\n');
+  if (c->current != NULL && info->price != c->last_close)
+    g_string_append_printf (text, _("A move to %s liquidates about %s"), target, fuel_usd);
+  else
+    g_string_append_printf (text, _("At the last price: %s"), target);
+
+  text_set (c, text->str, FALSE);
+  text_size (c, &w, &h);
+  bw = w + 16.0;
+  bh = h + 12.0;
+
+  /* Below-right of the pointer, flipped to stay inside the plot. */
+  bx = px + 16.0;
+  by = py + 16.0;
+  if (bx + bw > v->plot_x + v->plot_width - 4.0)
+    bx = px - 16.0 - bw;
+  if (by + bh > v->plot_y + v->plot_height - 4.0)
+    by = py - 16.0 - bh;
+  bx = round (MAX (bx, v->plot_x + 4.0));
+  by = round (MAX (by, v->plot_y + 4.0));
+
+  panel_box (c, bx, by, bw, bh, 0.88);
+  text_show (c, bx + 8.0, by + 6.0, 0.0, 0.0, c->palette->text);
+}
+
+void
+lode_chart_render_overlay (cairo_t                *cr,
+                           const LodeView         *view,
+                           const LodeChartPalette *palette,
+                           const LodeChartFrame   *frame)
+{
+  LodeCrosshairInfo info;
+  g_autofree char *price_text = NULL;
+  double x, y, dash, candle_px;
+  PriceTicks ticks;
+  Ctx c;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (view != NULL);
+  g_return_if_fail (palette != NULL);
+  g_return_if_fail (frame != NULL);
+
+  if (!frame->has_crosshair)
+    return;
+  if (!lode_chart_crosshair_info (view, frame, frame->crosshair_x, frame->crosshair_y, &info))
+    return;
+
+  ctx_init (&c, cr, view, palette, frame);
+  cairo_save (cr);
+
+  /* The vertical line snaps to the candle's centre when candles are wide
+   * enough to tell apart. */
+  x = frame->crosshair_x;
+  y = frame->crosshair_y;
+  candle_px = view->plot_width / (view->index_max - view->index_min);
+  if (info.candle >= 0 && candle_px >= MIN_CANDLE_PX)
+    x = lode_view_x_for_index (view, info.candle + 0.5);
+
+  ctx_device_begin (&c);
+  dash = 4.0 * c.dev.sx;
+  cairo_set_dash (cr, (double[]) { dash, dash }, 2, 0);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, floor (dx (&c, x)) + 0.5, round (dy (&c, view->plot_y)));
+  cairo_line_to (cr, floor (dx (&c, x)) + 0.5, round (dy (&c, view->plot_y + view->plot_height)));
+  cairo_move_to (cr, round (dx (&c, view->plot_x)), floor (dy (&c, y)) + 0.5);
+  cairo_line_to (cr, round (dx (&c, view->plot_x + view->plot_width)), floor (dy (&c, y)) + 0.5);
+  set_source (cr, palette->crosshair);
+  cairo_stroke (cr);
+  ctx_device_end (&c);
+
+  /* Price tag on the price axis. */
+  price_ticks (view, &ticks);
+  price_text = lode_axes_format_price (info.price, tag_decimals (info.price, ticks.decimals));
+  {
+    double fill[4];
+
+    memcpy (fill, palette->crosshair, sizeof fill);
+    fill[3] = 1.0;
+    price_tag (&c, y, price_text, fill);
+
+    /* Time tag on the time axis. */
+    if (info.candle >= 0)
+      {
+        g_autofree char *when = NULL;
+        double text_rgba[4], tx;
+        int w, h;
+
+        ctx_ensure_text (&c);
+        when = lode_axes_format_time_full (info.time_ms, c.interval_ms, c.tz);
+        text_set (&c, when, TRUE);
+        text_size (&c, &w, &h);
+        tx = CLAMP (x, view->plot_x + w / 2.0 + 6.0, view->plot_x + view->plot_width - w / 2.0 - 6.0);
+        rounded_rect (cr, round (tx - w / 2.0 - 6.0), view->plot_y + view->plot_height + 2.0,
+                      w + 12.0, h + 6.0, 3.0);
+        set_source (cr, fill);
+        cairo_fill (cr);
+        contrast_text (fill, text_rgba);
+        text_show (&c, tx, view->plot_y + view->plot_height + 5.0, 0.5, 0.0, text_rgba);
+      }
+  }
+
+  ctx_ensure_text (&c);
+  draw_readout (&c, &info, frame->crosshair_x, frame->crosshair_y);
+
+  cairo_restore (cr);
+  ctx_clear (&c);
+}
+
+/* Whole frame -------------------------------------------------------------- */
+
+void
+lode_chart_render_frame (cairo_t                *cr,
+                         const LodeView         *view,
+                         const LodeChartPalette *palette,
+                         const LodeChartFrame   *frame)
+{
+  cairo_surface_t *raster = NULL;
+  double rx = 0, ry = 0, rw = 0, rh = 0, reference = 0.0;
+  Device dev;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (view != NULL);
+  g_return_if_fail (palette != NULL);
+  g_return_if_fail (frame != NULL);
+
+  if (view->width <= 0 || view->height <= 0)
+    return;
+
+  lode_chart_render_background (cr, view, palette);
+
+  device_init (&dev, cr);
+  if (frame->snapshot != NULL)
+    raster = lode_chart_render_heatmap_raster (view, frame, dev.sy, &rx, &ry, &rw, &rh, &reference);
+  lode_chart_render_paint_raster (cr, view, raster, rx, ry, rw, rh);
+  g_clear_pointer (&raster, cairo_surface_destroy);
+
+  lode_chart_render_base (cr, view, palette, frame, reference);
+  lode_chart_render_overlay (cr, view, palette, frame);
+}
+
+/* Placeholder ------------------------------------------------------------- */
 
 void
 lode_chart_render_placeholder (cairo_t                *cr,

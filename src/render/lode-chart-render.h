@@ -48,6 +48,8 @@ typedef struct
   const char     *message;       /* shown over the frame when not NULL */
 } LodeChartFrame;
 
+/* Defaults: no snapshot, smoothed mode, magma, gamma 1, profile and
+ * legend shown, no highlight, no crosshair, no message. */
 void lode_chart_frame_init (LodeChartFrame *frame);
 
 /* Draws a whole frame of @view into @cr: heatmap, candles, axes, last
@@ -76,6 +78,17 @@ cairo_surface_t *lode_chart_render_heatmap_raster (const LodeView         *view,
 void             lode_chart_render_background     (cairo_t                *cr,
                                                    const LodeView         *view,
                                                    const LodeChartPalette *palette);
+/* Paints a raster of lode_chart_render_heatmap_raster() at its place,
+ * clipped to the plot, scaled with nearest-neighbour filtering so that each
+ * cell stays a crisp block (one candle's heat is a clean vertical strip).
+ * Does nothing for a NULL @raster. */
+void             lode_chart_render_paint_raster   (cairo_t                *cr,
+                                                   const LodeView         *view,
+                                                   cairo_surface_t        *raster,
+                                                   double                  x,
+                                                   double                  y,
+                                                   double                  width,
+                                                   double                  height);
 /* Layer 2: everything but the background, the heatmap and the crosshair
  * (candles, axes, last price, legend, profile, highlight, message). It
  * paints nothing opaque over the plot area, so the heatmap under it shows;
@@ -101,9 +114,15 @@ typedef struct
   double low;
   double close;
   double price;         /* price under the pointer */
+  double row_low;       /* the pointer's profile row: [row_low, row_high) */
+  double row_high;
   double row_usd;       /* liquidations of the current state in the pointer's row */
   double fuel_usd;      /* §7 fuel from the last close to @price */
 } LodeCrosshairInfo;
+
+/* Rows of the profile band over the plot's price range (one per few
+ * pixels); the crosshair's row_usd is summed over the same rows. */
+guint    lode_chart_profile_rows   (const LodeView       *view);
 
 gboolean lode_chart_crosshair_info (const LodeView       *view,
                                     const LodeChartFrame *frame,

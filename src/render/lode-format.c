@@ -41,12 +41,13 @@ lode_format_usd (double usd)
 
   for (guint i = 0; i < G_N_ELEMENTS (units); i++)
     {
-      if (magnitude >= units[i].scale)
+      /* 0.9995 of the unit: $999,999 reads "$1.00M", not "$1000K". */
+      if (magnitude >= units[i].scale * 0.9995)
         {
           double v = magnitude / units[i].scale;
 
           /* Three significant digits: $1.24B, $41.2M, $512K. */
-          return g_strdup_printf ("%s$%.*f%s", sign, v >= 100 ? 0 : v >= 10 ? 1 : 2,
+          return g_strdup_printf ("%s$%.*f%s", sign, v >= 99.95 ? 0 : v >= 9.995 ? 1 : 2,
                                   v, units[i].suffix);
         }
     }
