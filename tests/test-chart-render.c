@@ -302,6 +302,33 @@ test_frame_aggregated_candles (void)
 }
 
 static void
+test_frame_candle_index_same_picture (void)
+{
+  g_autoptr(LodeSnapshot) snapshot = make_zigzag_snapshot ();
+  g_autoptr(LodeCandleIndex) index = lode_candle_index_new (lode_snapshot_get_market (snapshot));
+  cairo_surface_t *plain, *indexed;
+  LodeChartPalette palette;
+  LodeChartFrame frame;
+  LodeView view;
+  int stride, height;
+
+  /* Aggregated bars: the index only makes them cheaper. */
+  setup_frame (&view, &palette, &frame, snapshot, 60.0, 95.0, 106.0);
+  view.index_max = 60.0 * view.plot_width / 12.0;
+  plain = render_frame (&view, &palette, &frame);
+  frame.candle_index = index;
+  indexed = render_frame (&view, &palette, &frame);
+
+  stride = cairo_image_surface_get_stride (plain);
+  height = cairo_image_surface_get_height (plain);
+  g_assert_cmpmem (cairo_image_surface_get_data (plain), stride * height,
+                   cairo_image_surface_get_data (indexed), stride * height);
+
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (indexed);
+}
+
+static void
 test_frame_last_price_line (void)
 {
   g_autoptr(LodeSnapshot) snapshot = make_zigzag_snapshot ();
@@ -727,6 +754,7 @@ main (int   argc,
   g_test_add_func ("/render/placeholder/empty-surface", test_placeholder_empty_surface);
   g_test_add_func ("/render/frame/candles-where-the-data-says", test_frame_candles);
   g_test_add_func ("/render/frame/aggregated-candles-per-pixel-column", test_frame_aggregated_candles);
+  g_test_add_func ("/render/frame/candle-index-same-picture", test_frame_candle_index_same_picture);
   g_test_add_func ("/render/frame/last-price-line", test_frame_last_price_line);
   g_test_add_func ("/render/frame/long-mode-no-heat-above-close", test_frame_long_mode);
   g_test_add_func ("/render/frame/short-mode-no-heat-below-close", test_frame_short_mode);

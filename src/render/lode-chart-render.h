@@ -4,6 +4,7 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "lode-candle-index.h"
 #include "lode-colormap.h"
 #include "lode-snapshot.h"
 #include "lode-view.h"
@@ -46,6 +47,10 @@ typedef struct
   double          crosshair_x;
   double          crosshair_y;
   const char     *message;       /* shown over the frame when not NULL */
+  /* Optional: an index of the snapshot's market (lode_candle_index_new());
+   * keeps drawing a long series as one bar per pixel column fast. Ignored
+   * when it indexes another market. */
+  const LodeCandleIndex *candle_index;
 } LodeChartFrame;
 
 /* Defaults: no snapshot, smoothed mode, magma, gamma 1, profile and
