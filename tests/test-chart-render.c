@@ -329,6 +329,38 @@ test_frame_candle_index_same_picture (void)
 }
 
 static void
+test_frame_heat_continues_right_of_data (void)
+{
+  g_autoptr(LodeSnapshot) snapshot = make_zigzag_snapshot ();
+  const LodeLevel *levels;
+  cairo_surface_t *surface;
+  LodeChartPalette palette;
+  LodeChartFrame frame;
+  LodeView view;
+  gsize n_levels;
+  double y;
+
+  /* Both raster paths: one cell per pixel (more candles than pixels) and
+   * one column per candle. Right of the newest candle the current state's
+   * heat goes on: a live level has heat there at its price. */
+  levels = lode_level_set_get_levels (lode_snapshot_get_current (snapshot), &n_levels);
+  g_assert_cmpuint (n_levels, >, 0);
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      setup_frame (&view, &palette, &frame, snapshot, 60.0, 85.0, 115.0);
+      frame.mode = LODE_RENDER_MODE_RAW;
+      view.index_max = pass == 0 ? 60.0 * view.plot_width / 12.0 : 90.0;
+      y = lode_view_y_for_price (&view, levels[n_levels - 1].price);
+
+      surface = render_frame (&view, &palette, &frame);
+      g_assert_false (pixel_is (surface, lode_view_x_for_index (&view, 60.0) + 3.0, y, palette.background));
+      g_assert_false (pixel_is (surface, view.plot_x + view.plot_width - 3.0, y, palette.background));
+      cairo_surface_destroy (surface);
+    }
+}
+
+static void
 test_frame_last_price_line (void)
 {
   g_autoptr(LodeSnapshot) snapshot = make_zigzag_snapshot ();
@@ -755,6 +787,7 @@ main (int   argc,
   g_test_add_func ("/render/frame/candles-where-the-data-says", test_frame_candles);
   g_test_add_func ("/render/frame/aggregated-candles-per-pixel-column", test_frame_aggregated_candles);
   g_test_add_func ("/render/frame/candle-index-same-picture", test_frame_candle_index_same_picture);
+  g_test_add_func ("/render/frame/heat-continues-right-of-data", test_frame_heat_continues_right_of_data);
   g_test_add_func ("/render/frame/last-price-line", test_frame_last_price_line);
   g_test_add_func ("/render/frame/long-mode-no-heat-above-close", test_frame_long_mode);
   g_test_add_func ("/render/frame/short-mode-no-heat-below-close", test_frame_short_mode);

@@ -631,7 +631,9 @@ lode_chart_render_paint_raster (cairo_t         *cr,
                                 double           height)
 {
   cairo_pattern_t *pattern;
+  double left, top, right, bottom, ox, oy, dev_w, dev_h;
   int columns, rows;
+  Ctx c;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (view != NULL);
@@ -644,23 +646,69 @@ lode_chart_render_paint_raster (cairo_t         *cr,
   if (columns <= 0 || rows <= 0)
     return;
 
+  ctx_init (&c, cr, view, NULL, NULL);
+  ctx_device_begin (&c);
+
   /* Right of the newest candle (the room before the profile band) the
    * current state's heat goes on to the plot's edge, as the levels stay
    * live until price reaches them: the last column is padded out. Left of
-   * the first column there is no data, so nothing is drawn. */
-  cairo_save (cr);
-  cairo_rectangle (cr, view->plot_x, view->plot_y, view->plot_width, view->plot_height);
+   * the first column there is no data, so nothing is drawn. The clip is on
+   * whole device pixels: a fractional one would cost a mask. */
+  left = round (dx (&c, MAX (x, view->plot_x)));
+  top = round (dy (&c, view->plot_y));
+  right = round (dx (&c, view->plot_x + view->plot_width));
+  bottom = round (dy (&c, view->plot_y + view->plot_height));
+  if (!(right > left) || !(bottom > top))
+    {
+      ctx_device_end (&c);
+      return;
+    }
+  cairo_rectangle (cr, left, top, right - left, bottom - top);
   cairo_clip (cr);
-  cairo_rectangle (cr, x, y, view->plot_x + view->plot_width - x, height);
-  cairo_clip (cr);
-  cairo_translate (cr, x, y);
-  cairo_scale (cr, width / columns, height / rows);
-  cairo_set_source_surface (cr, raster, 0, 0);
-  pattern = cairo_get_source (cr);
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
-  cairo_paint (cr);
-  cairo_restore (cr);
+
+  /* A raster of one cell per device pixel (the usual case: it was made
+   * for this view and scale) is placed 1:1 on whole pixels, cairo's fast
+   * blit; any other is scaled. */
+  ox = dx (&c, x);
+  oy = dy (&c, y);
+  dev_w = width * c.dev.sx;
+  dev_h = height * c.dev.sy;
+  if (fabs (dev_w - columns) < 1.0 && fabs (dev_h - rows) < 1.0)
+    {
+      double end = round (ox) + columns;
+
+      /* pixman has no fast path for an unscaled padded source: blit the
+       * raster, then stretch its last column over the rest. */
+      cairo_set_source_surface (cr, raster, round (ox), round (oy));
+      cairo_rectangle (cr, left, top, MIN (end, right) - left, bottom - top);
+      cairo_fill (cr);
+
+      if (end < right)
+        {
+          cairo_surface_t *last = cairo_surface_create_for_rectangle (raster, columns - 1, 0, 1, rows);
+
+          cairo_translate (cr, end, round (oy));
+          cairo_scale (cr, right - end, 1.0);
+          cairo_set_source_surface (cr, last, 0, 0);
+          cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+          cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+          cairo_rectangle (cr, 0, top - round (oy), 1.0, bottom - top);
+          cairo_fill (cr);
+          cairo_surface_destroy (last);
+        }
+    }
+  else
+    {
+      cairo_translate (cr, ox, oy);
+      cairo_scale (cr, dev_w / columns, dev_h / rows);
+      cairo_set_source_surface (cr, raster, 0, 0);
+      pattern = cairo_get_source (cr);
+      cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+      cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+      cairo_paint (cr);
+    }
+
+  ctx_device_end (&c);
 }
 
 /* Layer 2: base ----------------------------------------------------------- */
