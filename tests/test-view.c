@@ -205,6 +205,27 @@ test_autoscale (void)
 }
 
 static void
+test_autoscale_indexed (void)
+{
+  g_autoptr(LodeMarket) market = make_market (3000);
+  g_autoptr(LodeCandleIndex) index = lode_candle_index_new (market);
+  LodeView a, b;
+
+  /* The index gives the range the candles give, wherever the view is. */
+  for (double start = -50.0; start < 3100.0; start += 377.0)
+    {
+      make_view (&a);
+      a.index_min = start;
+      a.index_max = start + 555.5;
+      b = a;
+      lode_view_autoscale (&a, market);
+      lode_view_autoscale_indexed (&b, index);
+      g_assert_cmpfloat (a.price_min, ==, b.price_min);
+      g_assert_cmpfloat (a.price_max, ==, b.price_max);
+    }
+}
+
+static void
 test_clamp (void)
 {
   g_autoptr(LodeMarket) market = make_market (1000);
@@ -303,6 +324,7 @@ main (int   argc,
   g_test_add_func ("/render/view/pan", test_pan);
   g_test_add_func ("/render/view/fit-latest", test_fit_latest);
   g_test_add_func ("/render/view/autoscale", test_autoscale);
+  g_test_add_func ("/render/view/autoscale-indexed", test_autoscale_indexed);
   g_test_add_func ("/render/view/clamp", test_clamp);
   g_test_add_func ("/render/view/center-on-prices", test_center_on_prices);
   g_test_add_func ("/render/view/heatmap-view", test_heatmap_view);

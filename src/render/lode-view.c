@@ -280,42 +280,86 @@ lode_view_clamp (LodeView         *view,
     }
 }
 
-void
-lode_view_autoscale (LodeView         *view,
-                     const LodeMarket *market)
+/* The visible candles, or the nearest one when none is (panned past an
+ * end), so that the plot never shows an empty scale. */
+static gboolean
+visible_candles (const LodeView *view,
+                 gsize           n,
+                 gsize          *first,
+                 gsize          *last)
 {
-  const LodeCandle *candles;
-  gsize n;
-  gssize first, last;
-  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, pad;
+  gssize a, b;
 
-  g_return_if_fail (view != NULL);
-  g_return_if_fail (market != NULL);
+  if (n == 0)
+    return FALSE;
 
-  if (!view->price_auto)
-    return;
+  a = (gssize) floor (view->index_min);
+  b = (gssize) ceil (view->index_max);
+  a = CLAMP (a, 0, (gssize) n - 1);
+  b = CLAMP (b, a + 1, (gssize) n);
+  *first = (gsize) a;
+  *last = (gsize) b;
 
-  n = lode_market_get_n_candles (market);
-  candles = lode_market_get_candles (market);
-  first = (gssize) floor (view->index_min);
-  last = (gssize) ceil (view->index_max);
-  first = CLAMP (first, 0, (gssize) n - 1);
-  last = CLAMP (last, first + 1, (gssize) n);
+  return TRUE;
+}
 
-  /* With nothing in view (panned past an end) the nearest candle sets the
-   * range, so that the plot never shows an empty scale. */
-  for (gssize i = first; i < last; i++)
-    {
-      lo = MIN (lo, candles[i].low);
-      hi = MAX (hi, candles[i].high);
-    }
+static void
+set_padded_range (LodeView *view,
+                  double    lo,
+                  double    hi)
+{
+  double pad = (hi - lo) * AUTOSCALE_PADDING;
 
-  pad = (hi - lo) * AUTOSCALE_PADDING;
   if (pad <= 0.0)
     pad = MAX (fabs (hi) * 0.01, 1e-6);
 
   view->price_min = lo - pad;
   view->price_max = hi + pad;
+}
+
+void
+lode_view_autoscale (LodeView         *view,
+                     const LodeMarket *market)
+{
+  const LodeCandle *candles;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+  gsize first, last;
+
+  g_return_if_fail (view != NULL);
+  g_return_if_fail (market != NULL);
+
+  if (!view->price_auto
+      || !visible_candles (view, lode_market_get_n_candles (market), &first, &last))
+    return;
+
+  candles = lode_market_get_candles (market);
+  for (gsize i = first; i < last; i++)
+    {
+      lo = MIN (lo, candles[i].low);
+      hi = MAX (hi, candles[i].high);
+    }
+
+  set_padded_range (view, lo, hi);
+}
+
+void
+lode_view_autoscale_indexed (LodeView              *view,
+                             const LodeCandleIndex *index)
+{
+  LodeMarket *market;
+  double lo, hi;
+  gsize first, last;
+
+  g_return_if_fail (view != NULL);
+  g_return_if_fail (index != NULL);
+
+  market = lode_candle_index_get_market (index);
+  if (!view->price_auto
+      || !visible_candles (view, lode_market_get_n_candles (market), &first, &last)
+      || !lode_candle_index_range (index, first, last, &hi, &lo))
+    return;
+
+  set_padded_range (view, lo, hi);
 }
 
 void

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "lode-market.h"
+#include "lode-candle-index.h"
 #include "lode-heatmap.h"
+#include "lode-market.h"
 
 G_BEGIN_DECLS
 
@@ -67,8 +68,8 @@ void     lode_view_zoom_time         (LodeView          *view,
 void     lode_view_zoom_price        (LodeView          *view,
                                       double             factor,
                                       double             anchor_y);
-/* Shows the last @n_visible candles of @market with a little room on the
- * right, and auto-scales price. */
+/* Shows the last @n_visible candles of @market (0: all of them) with room
+ * on the right for the profile band, and auto-scales price. */
 void     lode_view_fit_latest        (LodeView          *view,
                                       const LodeMarket  *market,
                                       guint              n_visible);
@@ -76,9 +77,13 @@ void     lode_view_fit_latest        (LodeView          *view,
 void     lode_view_clamp             (LodeView          *view,
                                       const LodeMarket  *market);
 /* When price_auto is set: the price range spans the visible candles' lows
- * and highs with a margin. */
+ * and highs with a margin (8 % of their range on each side). */
 void     lode_view_autoscale         (LodeView          *view,
                                       const LodeMarket  *market);
+/* The same through a candle index of the market: a few dozen reads however
+ * many candles are visible, for panning and zooming a long series. */
+void     lode_view_autoscale_indexed (LodeView              *view,
+                                      const LodeCandleIndex *index);
 /* Centres the price axis on [@low, @high] (a cluster's zone) so that it
  * takes about a third of the plot's height; clears price_auto. */
 void     lode_view_center_on_prices  (LodeView          *view,
