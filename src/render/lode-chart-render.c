@@ -901,12 +901,29 @@ draw_candles_aggregated (Ctx   *c,
         {
           const double *a = &agg[col * 4];
 
+          double body_top, body_bottom, wick_top, wick_bottom;
+
           if (a[1] < 0.0 || (a[3] >= a[0]) != up)
             continue;
+
+          /* Whole rows; the wick only above and below the body, so that
+           * no row is filled twice (filling a one-pixel column costs per
+           * row). */
+          body_top = round (price_0 + MAX (a[0], a[3]) * price_k);
+          body_bottom = round (price_0 + MIN (a[0], a[3]) * price_k);
+          if (body_bottom - body_top < 1.0)
+            body_bottom = body_top + 1.0;
           if (body)
-            add_rows (c->cr, col0 + col, 1.0, price_0 + a[0] * price_k, price_0 + a[3] * price_k);
-          else
-            add_rows (c->cr, col0 + col, 1.0, price_0 + a[1] * price_k, price_0 + a[2] * price_k);
+            {
+              cairo_rectangle (c->cr, col0 + col, body_top, 1.0, body_bottom - body_top);
+              continue;
+            }
+          wick_top = round (price_0 + a[1] * price_k);
+          wick_bottom = round (price_0 + a[2] * price_k);
+          if (wick_top < body_top)
+            cairo_rectangle (c->cr, col0 + col, wick_top, 1.0, body_top - wick_top);
+          if (wick_bottom > body_bottom)
+            cairo_rectangle (c->cr, col0 + col, body_bottom, 1.0, wick_bottom - body_bottom);
         }
       set_source_alpha (c->cr, up ? c->palette->candle_up : c->palette->candle_down,
                         body ? 1.0 : 0.55);
