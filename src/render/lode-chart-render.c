@@ -1524,10 +1524,7 @@ draw_readout (Ctx                     *c,
     }
   g_string_append_printf (text, _("Liquidations here: %s"), row_usd);
   g_string_append_c (text, '\n');
-  if (c->current != NULL && info->price != c->last_close)
-    g_string_append_printf (text, _("A move to %s liquidates about %s"), target, fuel_usd);
-  else
-    g_string_append_printf (text, _("At the last price: %s"), target);
+  g_string_append_printf (text, _("A move to %s liquidates about %s"), target, fuel_usd);
 
   text_set (c, text->str, FALSE);
   text_size (c, &w, &h);
@@ -1624,8 +1621,11 @@ lode_chart_render_overlay (cairo_t                *cr,
       }
   }
 
-  ctx_ensure_text (&c);
-  draw_readout (&c, &info, frame->crosshair_x, frame->crosshair_y);
+  if (frame->snapshot != NULL)
+    {
+      ctx_ensure_text (&c);
+      draw_readout (&c, &info, frame->crosshair_x, frame->crosshair_y);
+    }
 
   cairo_restore (cr);
   ctx_clear (&c);
