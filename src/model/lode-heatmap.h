@@ -32,6 +32,16 @@ typedef struct
   double max;        /* largest cell */
 } LodeHeatmap;
 
+/* b_c of @column, or -1 if the column is empty (b_c < 0). Whether b_c is
+ * past the model's last candle is the caller's business: such a column is
+ * empty in lode_heatmap_compute() too. */
+gssize       lode_heatmap_view_get_candle (const LodeHeatmapView *view,
+                                           guint                  column);
+/* The row of @price, or -1 if it lies outside [price_min, price_max) or is
+ * NaN: r = floor ((price − price_min) / δ), kept ≤ R − 1 against rounding. */
+gint         lode_heatmap_view_get_row    (const LodeHeatmapView *view,
+                                           double                 price);
+
 /* Builds the grid of @view from @model by difference arrays (§10):
  * O(levels · log C + R · C), never levels × columns. */
 LodeHeatmap *lode_heatmap_compute        (const LodeLiqModel     *model,

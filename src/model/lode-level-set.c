@@ -38,6 +38,86 @@ compare_levels (const void *a,
   return 0;
 }
 
+/* Orders @levels like compare_levels(), fast enough for snapshots of
+ * hundreds of thousands of levels: a stable LSD radix sort (three passes of
+ * 11 bits) on the top 32 bits of an order-preserving key of the price,
+ * packed with the index into one 64-bit word, then insertion sort inside
+ * the rare runs whose coarse keys tie. Returns a new array. */
+static LodeLevel *
+sort_levels (LodeLevel *levels,
+             gsize      n)
+{
+  g_autofree guint64 *a = NULL;
+  g_autofree guint64 *b = NULL;
+  g_autofree gsize *count = NULL;
+  LodeLevel *out;
+
+  if (n < 64 || n > G_MAXUINT32)
+    {
+      qsort (levels, n, sizeof (LodeLevel), compare_levels);
+      return levels;
+    }
+
+  a = g_new (guint64, n);
+  b = g_new (guint64, n);
+  count = g_new (gsize, 2048);
+  for (gsize k = 0; k < n; k++)
+    {
+      guint64 bits;
+
+      memcpy (&bits, &levels[k].price, sizeof bits);
+      bits = (bits & G_GUINT64_CONSTANT (0x8000000000000000)) ? ~bits
+             : bits | G_GUINT64_CONSTANT (0x8000000000000000);
+      a[k] = (bits & G_GUINT64_CONSTANT (0xffffffff00000000)) | k;
+    }
+
+  for (guint shift = 32; shift < 64; shift += 11)
+    {
+      gsize sum = 0;
+      guint64 *tmp;
+
+      memset (count, 0, 2048 * sizeof (gsize));
+      for (gsize k = 0; k < n; k++)
+        count[(a[k] >> shift) & 2047]++;
+      for (guint d = 0; d < 2048; d++)
+        {
+          gsize c = count[d];
+
+          count[d] = sum;
+          sum += c;
+        }
+      for (gsize k = 0; k < n; k++)
+        b[count[(a[k] >> shift) & 2047]++] = a[k];
+      tmp = a;
+      a = b;
+      b = tmp;
+    }
+
+  out = g_new (LodeLevel, n);
+  for (gsize k = 0; k < n; k++)
+    out[k] = levels[a[k] & 0xffffffff];
+  g_free (levels);
+
+  for (gsize k = 1; k < n; k++)
+    {
+      if ((a[k] >> 32) == (a[k - 1] >> 32))
+        {
+          gsize m = k;
+
+          while (m > 0 && (a[m - 1] >> 32) == (a[k] >> 32) && compare_levels (&out[m - 1], &out[m]) > 0)
+            {
+              LodeLevel t = out[m];
+
+              out[m] = out[m - 1];
+              out[m - 1] = t;
+              m--;
+            }
+        }
+    }
+
+  return out;
+}
+
 static LodeLevelSet *
 level_set_new_take (LodeLevel *levels,
                     gsize      n_levels,
@@ -45,13 +125,13 @@ level_set_new_take (LodeLevel *levels,
 {
   LodeLevelSet *self = g_new0 (LodeLevelSet, 1);
 
+  if (n_levels > 1)
+    levels = sort_levels (levels, n_levels);
+
   g_atomic_ref_count_init (&self->ref_count);
   self->levels = levels;
   self->n_levels = n_levels;
   self->close = close;
-
-  if (n_levels > 1)
-    qsort (levels, n_levels, sizeof (LodeLevel), compare_levels);
 
   for (guint s = 0; s < 2; s++)
     {

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "lode-liq-model.h"
+#include "lode-liq-model-private.h"
 
 struct _LodeLiqModel
 {
@@ -21,7 +21,12 @@ struct _LodeLiqModel
 
   double          *log_decay;      /* n: Σ log f_m, m ≤ i */
   double          *liquidated[2];  /* n per side: §4 step 1 */
+  double          *decay_run;      /* n: see lode_liq_model_get_decay_run() */
+  GArray          *chunks;         /* gsize: restarts of decay_run */
   LodeLevelSet    *current;        /* S_{n−1} */
+
+  /* Not part of the model's value: see lode-liq-model-private.h. */
+  LodeModelScratch *scratch;
 };
 
 /* A 16-ary tree of minima over a series, for "first index ≥ s whose value
@@ -109,9 +114,12 @@ min_tree_find (const MinTree *t,
       const double *v = t->level[k];
       gsize end = (i | (TREE_FANOUT - 1)) + 1;
 
-      for (; i < end; i++)
-        if (v[i] <= p)
-          goto found;
+      /* The parent's minimum covers the whole group: a group whose minimum
+       * is above p is skipped unread, the common case while climbing. */
+      if (k + 1 == t->n_levels || t->level[k + 1][i / TREE_FANOUT] <= p)
+        for (; i < end; i++)
+          if (v[i] <= p)
+            goto found;
 
       /* Nothing left in this group: continue with the parent's next group. */
       k++;
@@ -370,11 +378,14 @@ lode_liq_model_free (LodeLiqModel *self)
 {
   g_clear_pointer (&self->market, lode_market_unref);
   g_clear_pointer (&self->current, lode_level_set_unref);
+  g_clear_pointer (&self->scratch, lode_model_scratch_free);
   g_free (self->levels);
   g_free (self->first_level);
   g_free (self->log_decay);
   g_free (self->liquidated[0]);
   g_free (self->liquidated[1]);
+  g_free (self->decay_run);
+  g_clear_pointer (&self->chunks, g_array_unref);
   g_free (self);
 }
 
@@ -400,6 +411,8 @@ snapshot_range (const LodeLiqModel *self,
   gsize n_out = 0;
   g_autofree LodeLevel *out = NULL;
   gsize from, to;
+  guint32 factor_j = G_MAXUINT32;
+  double factor = 0;
 
   /* Only levels created in (i − W, i] can be live in S_i (§4 step 4). */
   if (self->params.lookback > 0 && i + 1 > self->params.lookback)
@@ -415,8 +428,15 @@ snapshot_range (const LodeLiqModel *self,
       if (l->end <= i)
         continue;
 
+      /* Levels come in creation order: one exp() per creating candle. */
+      if (l->created != factor_j)
+        {
+          factor_j = l->created;
+          factor = exp (self->log_decay[i] - self->log_decay[factor_j]);
+        }
+
       out[n_out].price = l->price;
-      out[n_out].amount_usd = l->amount * exp (self->log_decay[i] - self->log_decay[l->created]);
+      out[n_out].amount_usd = l->amount * factor;
       out[n_out].created_ms = candles[l->created].time_ms;
       out[n_out].side = l->side;
       n_out++;
@@ -438,9 +458,12 @@ lode_liq_model_build (LodeMarket             *market,
   double weight[LODE_MAX_TIERS];
   guint n_order = 0;
   gsize n_rising = 0;
-  g_autofree gsize *wipes = NULL;
-  gsize n_wipes = 0;
+  g_autoptr(GArray) wipes = NULL;
+  double *run;
   gsize next_wipe = 0;
+  gsize chunk_end = 0;
+  gsize next_chunk = 0;
+  GArray *chunks;
   MinTree lows = { 0 };
   MinTree neg_highs = { 0 };
   guint64 lookback;
@@ -489,28 +512,42 @@ lode_liq_model_build (LodeMarket             *market,
   /* §4 step 2 and §10: the running log of the closing factors f_i. A close
    * to exactly 0 (OI falls to 0) cannot be a log; it ends every level
    * created before it instead, which is what multiplying by 0 means. */
+  /* run[i] is the same decay as a running product, restarted (a new
+   * chunk, listed in @chunks) before it could underflow: within a chunk the
+   * decay from j to m is run[m] / run[j], which spares the build one exp()
+   * per liquidated level. Its rounding grows with the chunk's length, at
+   * most ~1e−16 per candle; the tests hold it to 1e−9. */
   self->log_decay = g_new (double, n);
   self->log_decay[0] = 0;
-  wipes = g_new (gsize, n);
+  run = self->decay_run = g_new (double, n);
+  run[0] = 1;
+  wipes = g_array_new (FALSE, FALSE, sizeof (gsize));
+  chunks = self->chunks = g_array_new (FALSE, FALSE, sizeof (gsize));
   for (gsize i = 1; i < n; i++)
     {
       double prev = c[i - 1].oi_usd;
       double cur = c[i].oi_usd;
-      double log_f = 0;
+      double f = 1;
 
       if (!isnan (prev) && !isnan (cur))
         {
           if (cur < prev)
             {
               if (cur > 0)
-                log_f = log (cur / prev);
+                f = cur / prev;
               else
-                wipes[n_wipes++] = i;
+                g_array_append_val (wipes, i);
             }
           else if (cur > prev)
             n_rising++;
         }
-      self->log_decay[i] = self->log_decay[i - 1] + log_f;
+      self->log_decay[i] = f == 1 ? self->log_decay[i - 1] : self->log_decay[i - 1] + log (f);
+      run[i] = run[i - 1] * f;
+      if (run[i] < 1e-200)
+        {
+          run[i] = 1;
+          g_array_append_val (chunks, i);
+        }
     }
 
   if (is_cancelled (cancel))
@@ -567,9 +604,13 @@ lode_liq_model_build (LodeMarket             *market,
       entry = (c[j].high + c[j].low + c[j].close) / 3.0;  /* §2 typical price */
       lambda = c[j].long_share;
 
-      while (next_wipe < n_wipes && wipes[next_wipe] <= j)
+      while (next_wipe < wipes->len && g_array_index (wipes, gsize, next_wipe) <= j)
         next_wipe++;
-      wipe_after = next_wipe < n_wipes ? wipes[next_wipe] : n;
+      wipe_after = next_wipe < wipes->len ? g_array_index (wipes, gsize, next_wipe) : n;
+      /* The chunk of j ends before chunk_end (the next restart). */
+      while (next_chunk < chunks->len && g_array_index (chunks, gsize, next_chunk) <= j)
+        next_chunk++;
+      chunk_end = next_chunk < chunks->len ? g_array_index (chunks, gsize, next_chunk) : n;
       expiry = lookback > 0 ? (gsize) MIN ((guint64) j + lookback, (guint64) n) : n;
 
       /* §4 closed form: death(j, p) is the first m > j whose low (high)
@@ -612,8 +653,13 @@ lode_liq_model_build (LodeMarket             *market,
               /* §4 step 1: drained at candle m = death if still live in
                * S_{m−1}; the amount removed is its amount in S_{m−1}. */
               if (death < n && death <= wipe_after && death <= expiry)
-                self->liquidated[s][death] += amounts[s] * exp (self->log_decay[death - 1]
-                                                                - self->log_decay[j]);
+                {
+                  double decay = death - 1 < chunk_end
+                                 ? run[death - 1] / run[j]
+                                 : exp (self->log_decay[death - 1] - self->log_decay[j]);
+
+                  self->liquidated[s][death] += amounts[s] * decay;
+                }
             }
         }
     }
@@ -724,4 +770,50 @@ lode_liq_model_get_log_decay (const LodeLiqModel *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->log_decay;
+}
+
+void
+lode_model_scratch_free (LodeModelScratch *scratch)
+{
+  if (scratch == NULL)
+    return;
+
+  g_free (scratch->data);
+  g_free (scratch);
+}
+
+LodeModelScratch *
+lode_liq_model_take_scratch (const LodeLiqModel *self)
+{
+  LodeLiqModel *mutable_self = (LodeLiqModel *) self;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_atomic_pointer_exchange (&mutable_self->scratch, NULL);
+}
+
+void
+lode_liq_model_return_scratch (const LodeLiqModel *self,
+                               LodeModelScratch   *scratch)
+{
+  LodeLiqModel *mutable_self = (LodeLiqModel *) self;
+
+  g_return_if_fail (self != NULL);
+
+  if (scratch != NULL
+      && !g_atomic_pointer_compare_and_exchange (&mutable_self->scratch, NULL, scratch))
+    lode_model_scratch_free (scratch);
+}
+
+const double *
+lode_liq_model_get_decay_run (const LodeLiqModel  *self,
+                              const gsize        **chunks,
+                              gsize               *n_chunks)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  *chunks = (const gsize *) (gpointer) self->chunks->data;
+  *n_chunks = self->chunks->len;
+
+  return self->decay_run;
 }

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lode-liq-model.h"
+
+G_BEGIN_DECLS
+
+/* Scratch memory that lode-heatmap.c keeps with the model between calls,
+ * so that recomputing a view (every pan and zoom) does not fault in and
+ * clear tens of megabytes of fresh pages each time. One buffer, taken and
+ * given back atomically: concurrent callers that find the slot empty
+ * simply allocate their own. The buffer must be given back all zero. */
+typedef struct
+{
+  gpointer data;
+  gsize    size;
+} LodeModelScratch;
+
+LodeModelScratch *lode_liq_model_take_scratch   (const LodeLiqModel *self);
+/* Gives @scratch back, or frees it if the slot was refilled meanwhile. */
+void              lode_liq_model_return_scratch (const LodeLiqModel *self,
+                                                 LodeModelScratch   *scratch);
+void              lode_model_scratch_free       (LodeModelScratch   *scratch);
+
+/* The decay of §4 step 2 as a running product of the closing factors,
+ * restarted at each of the @n_chunks candles in @chunks (ascending) before
+ * it could underflow: for j ≤ m in the same chunk (no restart in (j, m]),
+ * exp (log_decay[m] − log_decay[j]) = run[m] / run[j] up to ~1e−16 per
+ * candle between them. A division instead of an exp(). */
+const double     *lode_liq_model_get_decay_run  (const LodeLiqModel *self,
+                                                 const gsize       **chunks,
+                                                 gsize              *n_chunks);
+
+G_END_DECLS
