@@ -223,6 +223,118 @@ run_model_benchmarks (BenchReport *report)
   bench_report_add (report, "levels", lode_liq_model_get_n_levels (model));
 }
 
+/* ---- Render benchmarks (owned by src/render) ---------------------------- */
+
+#include "lode-candle-index.h"
+#include "lode-chart-render.h"
+
+/* Issue 4's targets on a year of one-minute candles at 1920×1080:
+ * frame_ms       a whole frame fitted to the year (heatmap grid and raster,
+ *                background, candles, axes, profile, legend), default mode;
+ * frame_zoom_ms  the same zoomed to the last day;
+ * redraw_ms      the year again with the raster cached, as the widget draws
+ *                on a pointer move: background, raster blit, base, crosshair;
+ * candle_index_ms building the per-snapshot candle index (once per snapshot).
+ * Best of a few runs, as for the model. */
+static double
+bench_frame (cairo_t              *cr,
+             const LodeView       *view,
+             const LodeChartFrame *frame)
+{
+  LodeChartPalette palette;
+  double best = G_MAXDOUBLE;
+
+  lode_chart_palette_init_default (&palette, TRUE);
+  for (guint run = 0; run < RUNS + 2; run++)
+    {
+      double t0 = now_ms ();
+
+      lode_chart_render_frame (cr, view, &palette, frame);
+      best = MIN (best, now_ms () - t0);
+    }
+
+  return best;
+}
+
+static double
+bench_redraw (cairo_t              *cr,
+              const LodeView       *view,
+              const LodeChartFrame *frame)
+{
+  LodeChartPalette palette;
+  LodeChartFrame pointer = *frame;
+  cairo_surface_t *raster;
+  double x, y, width, height, reference, best = G_MAXDOUBLE;
+
+  lode_chart_palette_init_default (&palette, TRUE);
+  raster = lode_chart_render_heatmap_raster (view, frame, 1.0, &x, &y, &width, &height, &reference);
+  pointer.has_crosshair = TRUE;
+
+  for (guint run = 0; run < 4 * RUNS; run++)
+    {
+      double t0 = now_ms ();
+
+      pointer.crosshair_x = view->plot_x + view->plot_width * (0.3 + 0.04 * run);
+      pointer.crosshair_y = view->plot_y + view->plot_height * 0.5;
+      lode_chart_render_background (cr, view, &palette);
+      lode_chart_render_paint_raster (cr, view, raster, x, y, width, height);
+      lode_chart_render_base (cr, view, &palette, &pointer, reference);
+      lode_chart_render_overlay (cr, view, &palette, &pointer);
+      best = MIN (best, now_ms () - t0);
+    }
+
+  g_clear_pointer (&raster, cairo_surface_destroy);
+
+  return best;
+}
+
+static void
+run_render_benchmarks (BenchReport *report)
+{
+  g_autoptr(LodeMarket) market = generate_market ();
+  g_autoptr(LodeLiqModel) model = NULL;
+  g_autoptr(LodeSnapshot) snapshot = NULL;
+  g_autoptr(LodeCandleIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface;
+  LodeModelParams params;
+  LodeVenueModel venue;
+  LodeChartFrame frame;
+  LodeView view;
+  cairo_t *cr;
+  double t0;
+
+  lode_model_params_init_default (&params);
+  model = lode_liq_model_build (market, &params, NULL, &error);
+  g_assert_no_error (error);
+  venue = (LodeVenueModel) { .label = "Bench", .model = model };
+  snapshot = lode_snapshot_new (&venue, 1, "BTCUSDT");
+
+  t0 = now_ms ();
+  index = lode_candle_index_new (market);
+  bench_report_add (report, "candle_index_ms", now_ms () - t0);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1920, 1080);
+  cr = cairo_create (surface);
+  lode_chart_frame_init (&frame);
+  frame.snapshot = snapshot;
+  frame.candle_index = index;
+  lode_view_init (&view, 1920, 1080);
+
+  lode_view_fit_latest (&view, market, 0);
+  bench_report_add (report, "frame_ms", bench_frame (cr, &view, &frame));
+  bench_report_add (report, "redraw_ms", bench_redraw (cr, &view, &frame));
+
+  lode_view_fit_latest (&view, market, 1440);
+  bench_report_add (report, "frame_zoom_ms", bench_frame (cr, &view, &frame));
+  bench_report_add (report, "redraw_zoom_ms", bench_redraw (cr, &view, &frame));
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* ---- End of render benchmarks ------------------------------------------- */
+
 int
 main (int   argc,
       char *argv[])
@@ -232,6 +344,7 @@ main (int   argc,
 
   bench_report_init (&report);
   run_model_benchmarks (&report);
+  run_render_benchmarks (&report);
   bench_report_add (&report, "peak_rss_mb", peak_rss_mb ());
 
   json = bench_report_finish (&report);
