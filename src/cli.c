@@ -19,10 +19,14 @@
 #include <json-glib/json-glib.h>
 
 #include "lode-clusters.h"
+#include "lode-data-export.h"
 #include "lode-demo-source.h"
+#include "lode-export.h"
 #include "lode-file-source.h"
 #include "lode-heatmap.h"
+#include "lode-interval.h"
 #include "lode-liq-model.h"
+#include "lode-snapshot.h"
 
 #define UNSET_INT G_MININT
 
@@ -52,6 +56,13 @@ typedef struct
   char *price_min;
   char *price_max;
   char *export_clusters;
+  char *export_png;
+  char *export_svg;
+  char *size;
+  int   candles;
+  char *palette;
+  char *colormap;
+  char *intensity;
 } CliOptions;
 
 /* What the options resolve to, and what is built from them. */
@@ -66,6 +77,12 @@ typedef struct
   gboolean         has_price_max;
   double           price_min;
   double           price_max;
+  int              image_width;
+  int              image_height;
+  guint            image_candles;   /* 0 = all */
+  gboolean         image_dark;
+  LodeColormapId   colormap;
+  double           intensity;
 
   char            *label;
   LodeMarket      *market;
@@ -88,6 +105,12 @@ cli_options_clear (CliOptions *opts)
   g_clear_pointer (&opts->price_min, g_free);
   g_clear_pointer (&opts->price_max, g_free);
   g_clear_pointer (&opts->export_clusters, g_free);
+  g_clear_pointer (&opts->export_png, g_free);
+  g_clear_pointer (&opts->export_svg, g_free);
+  g_clear_pointer (&opts->size, g_free);
+  g_clear_pointer (&opts->palette, g_free);
+  g_clear_pointer (&opts->colormap, g_free);
+  g_clear_pointer (&opts->intensity, g_free);
 }
 
 static void
@@ -100,35 +123,6 @@ cli_clear (Cli *cli)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliOptions, cli_options_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Cli, cli_clear)
-
-static const struct
-{
-  const char *name;
-  gint64      ms;
-} intervals[] = {
-  { "1m", G_GINT64_CONSTANT (60000) },
-  { "5m", G_GINT64_CONSTANT (300000) },
-  { "15m", G_GINT64_CONSTANT (900000) },
-  { "1h", G_GINT64_CONSTANT (3600000) },
-  { "4h", G_GINT64_CONSTANT (14400000) },
-  { "1d", G_GINT64_CONSTANT (86400000) },
-};
-
-static gboolean
-parse_interval (const char *name,
-                gint64     *ms)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
-    {
-      if (strcmp (name, intervals[i].name) == 0)
-        {
-          *ms = intervals[i].ms;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
 
 /* "1m", "4h", "1d", or a plain duration for the unusual intervals a CSV
  * file may have. */
@@ -161,6 +155,95 @@ parse_double_option (const char  *name,
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("%s: “%s” is not a number"), name, text);
       return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* --size, --candles, --palette, --colormap and --intensity: the frame the
+ * app would show, at a given size. */
+static gboolean
+resolve_image_options (const CliOptions  *opts,
+                       Cli               *cli,
+                       GError           **error)
+{
+  gboolean want_image = opts->export_png != NULL || opts->export_svg != NULL;
+
+  if (!want_image && (opts->size != NULL || opts->candles != UNSET_INT || opts->palette != NULL
+                      || opts->colormap != NULL || opts->intensity != NULL))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--size, --candles, --palette, --colormap and --intensity need "
+                             "--export-png or --export-svg"));
+      return FALSE;
+    }
+
+  cli->image_width = 1920;
+  cli->image_height = 1080;
+  if (opts->size != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (opts->size, "x", 2);
+      guint64 w = 0, h = 0;
+
+      if (g_strv_length (parts) != 2
+          || !g_ascii_string_to_unsigned (parts[0], 10, 1, LODE_EXPORT_MAX_SIZE, &w, NULL)
+          || !g_ascii_string_to_unsigned (parts[1], 10, 1, LODE_EXPORT_MAX_SIZE, &h, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--size: “%s” is not WIDTHxHEIGHT with each side from 1 to %d"),
+                       opts->size, LODE_EXPORT_MAX_SIZE);
+          return FALSE;
+        }
+      cli->image_width = (int) w;
+      cli->image_height = (int) h;
+    }
+
+  /* As the app shows on start: the latest 180 candles. */
+  cli->image_candles = 180;
+  if (opts->candles != UNSET_INT)
+    {
+      if (opts->candles < 0)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("--candles must be ≥ 0 (0 = all)"));
+          return FALSE;
+        }
+      cli->image_candles = (guint) opts->candles;
+    }
+
+  cli->image_dark = TRUE;
+  if (opts->palette != NULL)
+    {
+      if (g_str_equal (opts->palette, "light"))
+        cli->image_dark = FALSE;
+      else if (!g_str_equal (opts->palette, "dark"))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--palette: “%s” is not dark or light"), opts->palette);
+          return FALSE;
+        }
+    }
+
+  cli->colormap = LODE_COLORMAP_MAGMA;
+  if (opts->colormap != NULL && !lode_colormap_from_string (opts->colormap, &cli->colormap))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--colormap: “%s” is not one of magma, viridis, inferno, thermal"),
+                   opts->colormap);
+      return FALSE;
+    }
+
+  cli->intensity = 1.0;
+  if (opts->intensity != NULL)
+    {
+      if (!parse_double_option ("--intensity", opts->intensity, &cli->intensity, error))
+        return FALSE;
+      if (cli->intensity < 0.1 || cli->intensity > 4.0)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("--intensity must lie between 0.1 and 4"));
+          return FALSE;
+        }
     }
 
   return TRUE;
@@ -239,7 +322,7 @@ resolve_options (const CliOptions  *opts,
     }
 
   cli->interval_ms = 0;
-  if (opts->interval != NULL && !parse_interval (opts->interval, &cli->interval_ms))
+  if (opts->interval != NULL && !lode_interval_parse (opts->interval, &cli->interval_ms))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--interval: “%s” is not one of 1m, 5m, 15m, 1h, 4h, 1d"),
@@ -322,7 +405,7 @@ resolve_options (const CliOptions  *opts,
       return FALSE;
     }
 
-  return TRUE;
+  return resolve_image_options (opts, cli, error);
 }
 
 static gboolean
@@ -387,20 +470,6 @@ write_output (const char  *path,
   return g_file_set_contents (path, text, (gssize) len, error);
 }
 
-/* The shortest of %.15g and %.17g that reads back as @value, in the C
- * locale. */
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_formatd (buf, sizeof buf, "%.15g", value);
-  if (g_ascii_strtod (buf, NULL) != value)
-    g_ascii_dtostr (buf, sizeof buf, value);
-  g_string_append (out, buf);
-}
-
 static gboolean
 export_series (Cli         *cli,
                const char  *path,
@@ -417,20 +486,9 @@ export_levels (Cli         *cli,
                GError     **error)
 {
   g_autoptr(LodeLevelSet) set = lode_liq_model_current (cli->model);
-  g_autoptr(GString) out = g_string_new ("price,side,amount_usd,created_ms\n");
-  const LodeLevel *levels;
-  gsize n_levels;
+  g_autofree char *text = lode_data_export_levels_csv (set);
 
-  levels = lode_level_set_get_levels (set, &n_levels);
-  for (gsize i = 0; i < n_levels; i++)
-    {
-      append_double (out, levels[i].price);
-      g_string_append_printf (out, ",%s,", lode_side_to_string (levels[i].side));
-      append_double (out, levels[i].amount_usd);
-      g_string_append_printf (out, ",%" G_GINT64_FORMAT "\n", levels[i].created_ms);
-    }
-
-  return write_output (path, out->str, out->len, error);
+  return write_output (path, text, strlen (text), error);
 }
 
 static void
@@ -501,18 +559,6 @@ export_heatmap (Cli         *cli,
   return write_output (path, out->str, out->len, error);
 }
 
-static void
-add_double_member (JsonBuilder *builder,
-                   const char  *name,
-                   double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 static gboolean
 export_clusters (Cli         *cli,
                  const char  *path,
@@ -520,45 +566,39 @@ export_clusters (Cli         *cli,
 {
   g_autoptr(LodeLevelSet) set = lode_liq_model_current (cli->model);
   g_autoptr(GArray) clusters = lode_clusters_find (set, 0);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  gsize len;
+  g_autofree char *text = lode_data_export_clusters_json (clusters, lode_level_set_get_close (set));
 
-  json_builder_begin_object (builder);
-  add_double_member (builder, "close", lode_level_set_get_close (set));
-  json_builder_set_member_name (builder, "clusters");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < clusters->len; i++)
-    {
-      const LodeCluster *cluster = &g_array_index (clusters, LodeCluster, i);
+  return write_output (path, text, strlen (text), error);
+}
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "rank");
-      json_builder_add_int_value (builder, i + 1);
-      json_builder_set_member_name (builder, "side");
-      json_builder_add_string_value (builder, lode_cluster_side_to_string (cluster->side));
-      add_double_member (builder, "price_low", cluster->price_low);
-      add_double_member (builder, "price_high", cluster->price_high);
-      add_double_member (builder, "peak_price", cluster->peak_price);
-      add_double_member (builder, "strength_usd", cluster->strength_usd);
-      add_double_member (builder, "distance_pct", cluster->distance_pct);
-      add_double_member (builder, "share", cluster->share);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+/* The frame the app draws, headless: same render function, same view
+ * rules (the latest candles, price auto-scaled). */
+static gboolean
+export_image (Cli         *cli,
+              const char  *path,
+              gboolean     svg,
+              GError     **error)
+{
+  LodeVenueModel venue = { .label = cli->label, .model = cli->model };
+  g_autoptr(LodeSnapshot) snapshot = lode_snapshot_new (&venue, 1, cli->demo ? "BTCUSDT" : NULL);
+  LodeChartPalette palette;
+  LodeChartFrame frame;
+  LodeView view;
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, &len);
-  text = g_realloc (text, len + 2);
-  text[len++] = '\n';
-  text[len] = '\0';
+  lode_view_init (&view, cli->image_width, cli->image_height);
+  lode_view_fit_latest (&view, cli->market, cli->image_candles);
+  lode_view_autoscale (&view, cli->market);
+  lode_chart_palette_init_default (&palette, cli->image_dark);
+  lode_chart_frame_init (&frame);
+  frame.snapshot = snapshot;
+  frame.mode = cli->mode;
+  frame.colormap = cli->colormap;
+  frame.gamma = cli->intensity;
 
-  return write_output (path, text, len, error);
+  if (svg)
+    return lode_export_svg (path, cli->image_width, cli->image_height, &view, &palette, &frame, error);
+
+  return lode_export_png (path, cli->image_width, cli->image_height, &view, &palette, &frame, error);
 }
 
 static char *
@@ -647,6 +687,18 @@ run_exports (Cli               *cli,
         return FALSE;
       any = TRUE;
     }
+  if (opts->export_png != NULL)
+    {
+      if (!export_image (cli, opts->export_png, FALSE, error))
+        return FALSE;
+      any = TRUE;
+    }
+  if (opts->export_svg != NULL)
+    {
+      if (!export_image (cli, opts->export_svg, TRUE, error))
+        return FALSE;
+      any = TRUE;
+    }
 
   if (!any)
     print_summary (cli);
@@ -663,6 +715,7 @@ main (int   argc,
     .lookback = UNSET_INT,
     .columns = UNSET_INT,
     .rows = UNSET_INT,
+    .candles = UNSET_INT,
   };
   const GOptionEntry option_entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &opts.source,
@@ -705,6 +758,20 @@ main (int   argc,
       N_("End of the heatmap price range (default: the highest high)"), N_("B") },
     { "export-clusters", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_clusters,
       N_("Write the ranked liquidation clusters as JSON"), N_("OUT.json") },
+    { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_png,
+      N_("Render the chart as the app draws it into a PNG image"), N_("OUT.png") },
+    { "export-svg", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_svg,
+      N_("Render the chart as the app draws it into an SVG image"), N_("OUT.svg") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &opts.size,
+      N_("Image size in pixels (default 1920x1080)"), N_("WxH") },
+    { "candles", 0, 0, G_OPTION_ARG_INT, &opts.candles,
+      N_("Latest candles shown in the image (default 180; 0 = all)"), N_("N") },
+    { "palette", 0, 0, G_OPTION_ARG_STRING, &opts.palette,
+      N_("Image palette: dark (default) or light"), N_("dark|light") },
+    { "colormap", 0, 0, G_OPTION_ARG_STRING, &opts.colormap,
+      N_("Heatmap colours: magma (default), viridis, inferno or thermal"), N_("NAME") },
+    { "intensity", 0, 0, G_OPTION_ARG_STRING, &opts.intensity,
+      N_("Heatmap intensity curve, the exponent of value/reference (default 1)"), N_("GAMMA") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;

@@ -8,6 +8,7 @@
 #include "lode-data-controller.h"
 #include "lode-demo-source.h"
 #include "lode-file-source.h"
+#include "lode-interval.h"
 
 struct _LodeDataController
 {
@@ -56,20 +57,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Length of the demo market per interval: about 30 days where that still
- * gives enough candles to read a heatmap, more for the coarse intervals. */
-static const struct {
-  const char *name;
-  gint64      ms;
-  guint       demo_days;
-} intervals[] = {
-  { "1m", 60 * 1000, 30 },
-  { "5m", 5 * 60 * 1000, 30 },
-  { "15m", 15 * 60 * 1000, 30 },
-  { "1h", 60 * 60 * 1000, 30 },
-  { "4h", 4 * 60 * 60 * 1000, 120 },
-  { "1d", 24 * 60 * 60 * 1000, 365 },
-};
+/* Length of the demo market: about 30 days where that still gives enough
+ * candles to read a heatmap, more for the coarse intervals. */
+static guint
+demo_days_for (gint64 interval_ms)
+{
+  if (interval_ms >= 24 * 60 * 60 * 1000)
+    return 365;
+  if (interval_ms >= 4 * 60 * 60 * 1000)
+    return 120;
+  return LODE_DEMO_DEFAULT_DAYS;
+}
 
 /* What the worker needs; it owns all of it. */
 typedef struct
@@ -117,34 +115,6 @@ build_result_free (BuildResult *result)
   g_clear_pointer (&result->snapshot, lode_snapshot_unref);
   g_free (result->label);
   g_free (result);
-}
-
-gboolean
-lode_interval_parse (const char *interval,
-                     gint64     *interval_ms)
-{
-  g_return_val_if_fail (interval_ms != NULL, FALSE);
-
-  for (guint i = 0; interval != NULL && i < G_N_ELEMENTS (intervals); i++)
-    {
-      if (strcmp (interval, intervals[i].name) == 0)
-        {
-          *interval_ms = intervals[i].ms;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-static guint
-demo_days_for (const char *interval)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
-    if (g_strcmp0 (interval, intervals[i].name) == 0)
-      return intervals[i].demo_days;
-
-  return LODE_DEMO_DEFAULT_DAYS;
 }
 
 static void
@@ -355,7 +325,7 @@ start_rebuild (gpointer user_data)
   job->file = g_strdup (self->file);
   job->interval = g_strdup (self->interval);
   job->symbol = g_strdup (g_strcmp0 (self->source, "file") == 0 ? NULL : "BTCUSDT");
-  job->demo_days = demo_days_for (self->interval);
+  job->demo_days = demo_days_for (job->interval_ms);
   if (!self->force_reload && self->market != NULL && g_strcmp0 (key, self->market_key) == 0)
     {
       job->market = lode_market_ref (self->market);

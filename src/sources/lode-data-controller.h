@@ -40,8 +40,4 @@ void                lode_data_controller_open_file      (LodeDataController *sel
 /* Loads the market again and rebuilds, even if no input changed. */
 void                lode_data_controller_reload         (LodeDataController *self);
 
-/* "1m" … "1d" → milliseconds; FALSE for anything else. */
-gboolean            lode_interval_parse                 (const char         *interval,
-                                                         gint64             *interval_ms);
-
 G_END_DECLS

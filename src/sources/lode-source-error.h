@@ -19,6 +19,7 @@ typedef enum
   LODE_SOURCE_ERROR_INVALID_ARGUMENT,
   LODE_SOURCE_ERROR_STORE,         /* the SQLite history store */
   LODE_SOURCE_ERROR_INVALID_SERIES, /* well-formed data that breaks §1 (order, OHLC) */
+  LODE_SOURCE_ERROR_STORE_CORRUPT, /* the history store's file is damaged */
 } LodeSourceError;
 
 GQuark lode_source_error_quark (void);

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "lode-format.h"
+#include "lode-interval.h"
 #include "lode-side-panel.h"
 
 /* Clusters listed: the strongest ten (issue #4). */
@@ -37,8 +38,6 @@ struct _LodeSidePanel
 
 G_DEFINE_FINAL_TYPE (LodeSidePanel, lode_side_panel, GTK_TYPE_WIDGET)
 
-static const char * const interval_ids[] = { "1m", "5m", "15m", "1h", "4h", "1d" };
-
 static gboolean
 interval_to_selected (GBinding     *binding,
                       const GValue *from,
@@ -46,9 +45,11 @@ interval_to_selected (GBinding     *binding,
                       gpointer      user_data)
 {
   const char *interval = g_value_get_string (from);
+  const char * const *names = lode_interval_get_names ();
 
-  for (guint i = 0; i < G_N_ELEMENTS (interval_ids); i++)
-    if (g_strcmp0 (interval, interval_ids[i]) == 0)
+  /* The dropdown lists the intervals in the same order. */
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_strcmp0 (interval, names[i]) == 0)
       {
         g_value_set_uint (to, i);
         return TRUE;
@@ -64,11 +65,12 @@ selected_to_interval (GBinding     *binding,
                       gpointer      user_data)
 {
   guint selected = g_value_get_uint (from);
+  const char * const *names = lode_interval_get_names ();
 
-  if (selected >= G_N_ELEMENTS (interval_ids))
+  if (selected >= g_strv_length ((char **) names))
     return FALSE;
 
-  g_value_set_string (to, interval_ids[selected]);
+  g_value_set_string (to, names[selected]);
   return TRUE;
 }
 
