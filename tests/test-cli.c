@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <cairo.h>
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -504,6 +506,85 @@ test_no_gtk (void)
     g_error ("lodestone-cli links GTK:\n%s", out);
 }
 
+/* The bottom-right corner, where the axes meet: always background. */
+static guint32
+corner_pixel (cairo_surface_t *surface)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  return *(const guint32 *) (data + (cairo_image_surface_get_height (surface) - 1) * stride
+                             + (cairo_image_surface_get_width (surface) - 1) * 4);
+}
+
+/* Share of the pixels of an ARGB32 surface that differ from the frame's
+ * background. */
+static double
+share_not_background (cairo_surface_t *surface)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int w = cairo_image_surface_get_width (surface);
+  int h = cairo_image_surface_get_height (surface);
+  guint32 background = corner_pixel (surface);
+  gsize differ = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (*(const guint32 *) (data + y * stride + x * 4) != background)
+        differ++;
+
+  return (double) differ / ((double) w * h);
+}
+
+static void
+test_export_image (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *png = out_path (fixture, "chart.png");
+  g_autofree char *light = out_path (fixture, "light.png");
+  g_autofree char *svg = out_path (fixture, "chart.svg");
+  const char *png_args[] = { "--interval", "1h", "--mode", "smoothed",
+                             "--export-png", png, "--size", "640x360", NULL };
+  const char *light_args[] = { "--interval", "1h", "--palette", "light",
+                               "--export-png", light, "--size", "640x360", NULL };
+  const char *svg_args[] = { "--interval", "1h", "--export-svg", svg, "--size", "800x500", NULL };
+  const char *bad_args[] = { "--export-png", png, "--size", "640by360", NULL };
+  cairo_surface_t *dark_image, *light_image;
+  g_autofree char *svg_text = NULL;
+  g_autofree char *err = NULL;
+  guint32 dark_bg, light_bg;
+
+  g_assert_cmpint (run_cli (png_args, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_cli (light_args, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_cli (svg_args, NULL, NULL), ==, 0);
+
+  /* A real PNG of the asked size, with a chart on it: candles and heat
+   * cover a good part of the frame, not a blank or an error box. */
+  dark_image = cairo_image_surface_create_from_png (png);
+  light_image = cairo_image_surface_create_from_png (light);
+  g_assert_cmpint (cairo_surface_status (dark_image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (dark_image), ==, 640);
+  g_assert_cmpint (cairo_image_surface_get_height (dark_image), ==, 360);
+  g_assert_cmpfloat (share_not_background (dark_image), >, 0.3);
+
+  /* The palettes differ where the frame is empty: dark and light. */
+  dark_bg = corner_pixel (dark_image);
+  light_bg = corner_pixel (light_image);
+  g_assert_cmpuint ((dark_bg >> 16) & 0xff, <, 0x40);
+  g_assert_cmpuint ((light_bg >> 16) & 0xff, >, 0xc0);
+
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+  g_assert_nonnull (strstr (svg_text, "width=\"800\""));
+
+  g_assert_cmpint (run_cli (bad_args, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--size"));
+
+  cairo_surface_destroy (dark_image);
+  cairo_surface_destroy (light_image);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -529,6 +610,8 @@ main (int   argc,
               fixture_set_up, test_export_clusters, fixture_tear_down);
   g_test_add ("/cli/errors", Fixture, NULL,
               fixture_set_up, test_errors, fixture_tear_down);
+  g_test_add ("/cli/export/image", Fixture, NULL,
+              fixture_set_up, test_export_image, fixture_tear_down);
   g_test_add_func ("/cli/no-gtk", test_no_gtk);
 
   return g_test_run ();
