@@ -204,23 +204,15 @@ compare_floats (gconstpointer a,
 }
 
 static void
-test_percentile_matches_sort (void)
+check_percentile_against_sort (const float *v,
+                               gsize        n)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
-  gsize n = 50000;
-  g_autofree float *v = g_new (float, n);
-  g_autofree float *sorted = g_new (float, n);
+  g_autofree float *sorted = g_new (float, MAX (n, 1));
   gsize m = 0;
 
-  /* Many ties and a wide range, against a plain sort. */
   for (gsize i = 0; i < n; i++)
-    {
-      double u = g_rand_double (rand);
-
-      v[i] = u < 0.3 ? 0 : u < 0.4 ? 12.5f : (float) exp (g_rand_double_range (rand, -20, 30));
-      if (v[i] != 0)
-        sorted[m++] = v[i];
-    }
+    if (v[i] != 0)
+      sorted[m++] = v[i];
   g_qsort_with_data (sorted, m, sizeof (float), compare_floats, NULL);
 
   for (guint t = 0; t <= 20; t++)
@@ -232,6 +224,36 @@ test_percentile_matches_sort (void)
       g_assert_cmpfloat (lode_heatmap_percentile (v, n, q), ==, sorted[k - 1]);
     }
   g_assert_cmpfloat (lode_heatmap_percentile (v, n, 0.99), ==, sorted[(gsize) ceil (0.99 * m - 1e-9) - 1]);
+  g_assert_cmpfloat (lode_heatmap_percentile (v, n, 0.995), ==, sorted[(gsize) ceil (0.995 * m - 1e-9) - 1]);
+}
+
+static void
+test_percentile_matches_sort (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  /* Small (the radix select) and large (the sampled bracket, ≥ 131 072
+   * values) inputs, with many ties and a wide range. */
+  const gsize sizes[] = { 50000, 400000 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      gsize n = sizes[s];
+      g_autofree float *v = g_new (float, n);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          double u = g_rand_double (rand);
+
+          v[i] = u < 0.3 ? 0 : u < 0.4 ? 12.5f : (float) exp (g_rand_double_range (rand, -20, 30));
+        }
+      check_percentile_against_sort (v, n);
+
+      /* A layout the strided sample misreads: the large values sit only
+       * where the sample never looks (it falls back, still exact). */
+      for (gsize i = 0; i < n; i++)
+        v[i] = i % 48 == 0 ? 1.0f : i % 48 == 1 ? (float) (2 + i % 1000) : 0.0f;
+      check_percentile_against_sort (v, n);
+    }
 }
 
 static void
@@ -267,6 +289,84 @@ test_smooth_keeps_total (void)
   g_assert_cmpfloat (cells[204 * C + 0], ==, 0);  /* beyond 3σ → 3 rows */
   /* Symmetric around the source row. */
   g_assert_cmpfloat (fabs (cells[199 * C + 0] - cells[201 * C + 0]), <, 1e-3);
+}
+
+/* §6 by the definition, gathered in double. */
+static double *
+naive_smooth (const float *cells,
+              guint        columns,
+              guint        rows,
+              double       price_min,
+              double       price_max)
+{
+  double delta = (price_max - price_min) / rows;
+  double *out = g_new0 (double, (gsize) columns * rows);
+
+  for (guint r = 0; r < rows; r++)
+    {
+      double centre = price_min + (r + 0.5) * delta;
+      double sigma = MAX (1.0, 0.001 * centre / delta);
+      gint radius = (gint) floor (3 * sigma);
+      double norm = 0;
+
+      for (gint o = -radius; o <= radius; o++)
+        norm += exp (-(double) o * o / (2 * sigma * sigma));
+      for (gint o = -radius; o <= radius; o++)
+        {
+          gint t = (gint) r + o;
+          double w = exp (-(double) o * o / (2 * sigma * sigma)) / norm;
+
+          if (t < 0 || t >= (gint) rows)
+            continue;
+          for (guint c = 0; c < columns; c++)
+            out[(gsize) t * columns + c] += w * cells[(gsize) r * columns + c];
+        }
+    }
+
+  return out;
+}
+
+static void
+test_smooth_wide (void)
+{
+  /* A zoomed-in view: [1000, 1010) in 600 rows, δ = 1/60, σ = 0.1 % of
+   * ~1005 = 1.005 USD = 60 rows (3σ = 180 rows). Wide kernels take the
+   * sampled path (every ⌊σ/3⌋-th row, interpolated): within 1.5 % of the
+   * largest cell of the column of the exact result — the worst is at the
+   * 3σ cut-off, a step of e^−4.5 = 1.1 % of a spike's peak that the
+   * interpolation smears over a few rows — and the total kept for mass
+   * far from the edges. */
+  guint C = 4, R = 600;
+  g_autofree float *cells = g_new0 (float, C * R);
+  g_autofree double *want = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
+  double before = 0, after = 0;
+
+  cells[300 * C + 0] = 1000;                 /* a spike */
+  for (guint r = 250; r < 350; r++)           /* a noisy band */
+    cells[r * C + 1] = (float) g_rand_double_range (rand, 0, 50);
+  cells[290 * C + 2] = 500;                  /* two nearby spikes */
+  cells[330 * C + 2] = 800;
+  cells[5 * C + 3] = 100;                    /* at the edge */
+
+  want = naive_smooth (cells, C, R, 1000, 1010);
+  for (guint r = 0; r < R; r++)
+    before += cells[r * C + 1];
+  lode_heatmap_smooth_rows (cells, C, R, 1000, 1010);
+  for (guint r = 0; r < R; r++)
+    after += cells[r * C + 1];
+
+  for (guint c = 0; c < C; c++)
+    {
+      double col_max = 0;
+
+      for (guint r = 0; r < R; r++)
+        col_max = MAX (col_max, want[r * C + c]);
+      for (guint r = 0; r < R; r++)
+        if (fabs (cells[r * C + c] - want[r * C + c]) > 1.5e-2 * col_max)
+          g_error ("row %u column %u: %g, exact %g (max %g)", r, c, cells[r * C + c], want[r * C + c], col_max);
+    }
+  g_assert_cmpfloat (fabs (after - before), <, 2e-3 * before);
 }
 
 /* The naive §5 grid: run §4 candle by candle, and at each column's b_c
@@ -560,6 +660,7 @@ main (int   argc,
   g_test_add_func ("/model/heatmap/percentile", test_percentile);
   g_test_add_func ("/model/heatmap/percentile-matches-sort", test_percentile_matches_sort);
   g_test_add_func ("/model/heatmap/smooth-keeps-total", test_smooth_keeps_total);
+  g_test_add_func ("/model/heatmap/smooth-wide", test_smooth_wide);
   g_test_add_func ("/model/heatmap/matches-naive", test_matches_naive);
   g_test_add_func ("/model/heatmap/large-decay", test_large_decay);
   g_test_add_func ("/model/heatmap/merged", test_merged);
