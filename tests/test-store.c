@@ -624,6 +624,57 @@ test_recovery_foreign (void)
                                   "SELECT count(*) FROM notes"), ==, 1);
 }
 
+/* What moving aside cannot cure is an error, not a crash. */
+static void
+test_open_unusable_folder (void)
+{
+  g_autofree char *blocker = g_build_filename (g_get_user_cache_dir (), "not-a-folder", NULL);
+  g_autofree char *path = g_build_filename (blocker, "history.sqlite3", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeStore) store = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_file_set_contents (blocker, "a file", -1, &error);
+  g_assert_no_error (error);
+
+  store = lode_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_STORE);
+}
+
+static gpointer
+open_in_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  LodeStore *store = lode_store_open (data, &error);
+
+  g_assert_no_error (error);
+
+  return store;
+}
+
+/* The app and the CLI starting at once on a first run: both create the
+ * schema, neither sees a damaged file. */
+static void
+test_open_concurrent_first (void)
+{
+  g_autofree char *path = store_path ();
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("open", open_in_thread, path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_autoptr(LodeStore) store = g_thread_join (threads[i]);
+
+      g_assert_nonnull (store);
+      g_assert_null (lode_store_get_recovery_notice (store));
+    }
+
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 1);
+}
+
 typedef struct
 {
   sqlite3 *db;
@@ -1278,6 +1329,8 @@ main (int   argc,
   g_test_add_func ("/sources/store/recovery/truncated", test_recovery_truncated);
   g_test_add_func ("/sources/store/recovery/newer-schema", test_recovery_newer_schema);
   g_test_add_func ("/sources/store/recovery/foreign-database", test_recovery_foreign);
+  g_test_add_func ("/sources/store/open/unusable-folder", test_open_unusable_folder);
+  g_test_add_func ("/sources/store/open/concurrent-first", test_open_concurrent_first);
   g_test_add_func ("/sources/store/locked/waits", test_locked_waits);
   g_test_add_func ("/sources/store/locked/recovers", test_locked_recovers);
   g_test_add_func ("/sources/store/kill-during-write", test_kill_during_write);

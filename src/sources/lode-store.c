@@ -17,7 +17,7 @@
 #define JOURNAL_SIZE_LIMIT 8388608  /* 8 MiB */
 
 /* migrations[v] takes a database from schema version v to v + 1; version 0
- * is the empty file. Each runs in one transaction together with the new
+ * is the empty file. They run in one transaction together with the new
  * `PRAGMA user_version`, so a crash leaves the old version or the new one.
  *
  * Version 1. A series is one row of `series`; its rows live in `candles`
@@ -345,17 +345,32 @@ try_open (const char  *path,
       goto fail;
     }
 
-  for (gint64 v = version; v < SCHEMA_VERSION; v++)
+  if (version < SCHEMA_VERSION)
     {
-      g_autofree char *sql =
-        g_strdup_printf ("BEGIN IMMEDIATE;"
-                         "%s"
-                         "PRAGMA application_id = %d;"
-                         "PRAGMA user_version = %d;"
-                         "COMMIT;",
-                         migrations[v], APPLICATION_ID, (int) v + 1);
+      /* The version is read again under the write lock: another process
+       * (the CLI next to the app on a first run) may have just done it. */
+      if ((rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK ||
+          (rc = query_one (db, "PRAGMA user_version", NULL, &version)) != SQLITE_OK)
+        {
+          status = fail_open (db, rc, _("updating the schema"), error);
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          goto fail;
+        }
 
-      if ((rc = sqlite3_exec (db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+      for (gint64 v = version; v < SCHEMA_VERSION; v++)
+        {
+          g_autofree char *sql = g_strdup_printf ("%s"
+                                                  "PRAGMA application_id = %d;"
+                                                  "PRAGMA user_version = %d;",
+                                                  migrations[v], APPLICATION_ID, (int) v + 1);
+
+          if ((rc = sqlite3_exec (db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+            break;
+        }
+
+      if (rc == SQLITE_OK)
+        rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
         {
           status = fail_open (db, rc, _("updating the schema"), error);
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
@@ -972,6 +987,7 @@ prune_locked (LodeStore  *self,
       n_delete = (gint64) ceil ((double) n_rows * ((double) size - (double) target) / (double) size);
       n_delete = CLAMP (n_delete, 1, n_rows);
 
+      /* A merge of the two time indexes: reads n_delete entries, no sort. */
       rc = sqlite3_prepare_v2 (self->db,
                                "SELECT time_ms FROM"
                                " (SELECT time_ms FROM candles UNION ALL SELECT time_ms FROM points)"
