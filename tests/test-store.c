@@ -959,6 +959,16 @@ test_kill_during_write (void)
                   (g_get_monotonic_time () - total_start) / 1000.0);
 }
 
+static void
+on_result (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
 static GArray *
 fill_for_prune (LodeStore *store)
 {
@@ -1095,6 +1105,19 @@ test_prune (void)
   g_assert_cmpint (st.st_size, <=, bound);
 
   assert_pruned_oldest_first (store, all_candles, TRUE);
+
+  /* The same on the worker, to half of that. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    lode_store_prune_async (store, bound / 2, NULL, on_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (lode_store_prune_finish (store, result, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (lode_store_get_size (store, NULL), <=, bound / 2);
+    assert_pruned_oldest_first (store, all_candles, TRUE);
+  }
 }
 
 static void

@@ -1578,6 +1578,7 @@ typedef enum
   JOB_LOAD,
   JOB_SAVE,
   JOB_RECORD,
+  JOB_PRUNE,
 } JobKind;
 
 typedef struct
@@ -1593,6 +1594,7 @@ typedef struct
   GArray          *ratio;
   LodeStoreSeries  series;
   LodePoint        point;
+  guint64          max_bytes;
 } Job;
 
 static void
@@ -1671,6 +1673,18 @@ run_job (gpointer data,
       {
         gboolean ok = put_points_locked (self, job->venue, job->symbol, job->series,
                                          &job->point, 1, &error);
+
+        g_clear_pointer (&locker, g_mutex_locker_free);
+        if (!ok)
+          g_task_return_error (task, error);
+        else
+          g_task_return_boolean (task, TRUE);
+      }
+      break;
+
+    case JOB_PRUNE:
+      {
+        gboolean ok = prune_locked (self, job->max_bytes, &error);
 
         g_clear_pointer (&locker, g_mutex_locker_free);
         if (!ok)
@@ -1828,6 +1842,37 @@ lode_store_record_point_finish (LodeStore     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lode_store_record_point_async,
                         FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lode_store_prune_async (LodeStore           *self,
+                        guint64              max_bytes,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (LODE_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_PRUNE;
+  job->max_bytes = max_bytes;
+
+  queue_job (self, job, lode_store_prune_async, cancellable, callback, user_data);
+}
+
+gboolean
+lode_store_prune_finish (LodeStore     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (LODE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lode_store_prune_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -271,6 +271,17 @@ gboolean         lode_store_record_point_finish (LodeStore           *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
+/* lode_store_prune() on the store's worker (after a change of the size
+ * setting, say). */
+void             lode_store_prune_async         (LodeStore           *self,
+                                                 guint64              max_bytes,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean         lode_store_prune_finish        (LodeStore           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
 void             lode_store_slice_free          (LodeStoreSlice      *slice);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LodeStoreSlice, lode_store_slice_free)
