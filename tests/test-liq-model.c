@@ -553,11 +553,10 @@ assert_snapshot_equal (LodeLevelSet     *fast,
 }
 
 static void
-check_against_naive (guint32                seed,
-                     gsize                  n,
-                     const LodeModelParams *p)
+check_candles_against_naive (const LodeCandle      *c,
+                             gsize                  n,
+                             const LodeModelParams *p)
 {
-  g_autofree LodeCandle *c = naive_random_candles (seed, n, 7);
   g_autoptr(LodeLiqModel) model = build (c, n, p);
   NaiveSim sim;
   guint checked = 0;
@@ -581,6 +580,16 @@ check_against_naive (guint32                seed,
 
   g_assert_cmpuint (checked, >, 10);
   naive_clear (&sim);
+}
+
+static void
+check_against_naive (guint32                seed,
+                     gsize                  n,
+                     const LodeModelParams *p)
+{
+  g_autofree LodeCandle *c = naive_random_candles (seed, n, 7);
+
+  check_candles_against_naive (c, n, p);
 }
 
 static void
@@ -617,6 +626,31 @@ test_fast_equals_naive_tiers (void)
   check_against_naive (21, 4000, &p);
 }
 
+static void
+test_fast_equals_naive_deep_decay (void)
+{
+  LodeModelParams p;
+  gsize n = 3000;
+  g_autofree LodeCandle *c = naive_random_candles (41, n, 0);
+  double oi = 1e6;
+
+  /* OI ×1.5, ×0.5, … (restarting at 1e6 every 700 candles): the running
+   * decay falls by log 2 every two candles, to about −1000, past the
+   * build's running-product restarts (every ~460 of log decay). */
+  for (gsize i = 0; i < n; i++)
+    {
+      oi = i % 700 == 0 ? 1e6 : i % 2 == 1 ? oi * 1.5 : oi * 0.5;
+      c[i].oi_usd = oi;
+    }
+  lode_model_params_init_default (&p);
+  check_candles_against_naive (c, n, &p);
+  {
+    g_autoptr(LodeLiqModel) model = build (c, n, &p);
+
+    g_assert_cmpfloat (lode_liq_model_get_log_decay (model)[n - 1], <, -900);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -643,6 +677,7 @@ main (int   argc,
   g_test_add_func ("/model/build/equals-naive", test_fast_equals_naive);
   g_test_add_func ("/model/build/equals-naive-lookback", test_fast_equals_naive_lookback);
   g_test_add_func ("/model/build/equals-naive-tiers", test_fast_equals_naive_tiers);
+  g_test_add_func ("/model/build/equals-naive-deep-decay", test_fast_equals_naive_deep_decay);
 
   return g_test_run ();
 }

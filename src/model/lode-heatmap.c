@@ -94,27 +94,6 @@ lode_heatmap_view_get_row (const LodeHeatmapView *view,
                        (view->price_max - view->price_min) / view->rows, view->rows);
 }
 
-/* Adds @model's §5 grid for the columns whose snapshots are @bcol (one per
- * column, ascending; < 0 or ≥ n = empty) into @out, keeping only the sides
- * @mode shows.
- *
- * §10: one difference array per row over the columns. A level created at j
- * and live until end covers the columns c with j ≤ b_c < end; in S_{b_c}
- * its amount is a · exp (L[b_c] − L[j]) with L the running log decay, so it
- * adds a · exp (G − L[j]) at its first column and removes it after its last,
- * and after the prefix sum each column is multiplied by exp (L[b_c] − G).
- * G is not one number for the whole view: L can fall by thousands over a
- * year of data and exp (−L[j]) would overflow. The columns are cut into
- * blocks whose decay spans at most BLOCK_LOG_SPAN; G_β is the block's most
- * decayed candle, a running sum is carried into the next block by the factor
- * exp (G_{β+1} − G_β) ≤ 1, and a level's removal is expressed in the base of
- * the block it ends in. Every exp() then has an argument in
- * [−BLOCK_LOG_SPAN, BLOCK_LOG_SPAN] or below (pure decay, where underflow to
- * 0 is the right answer).
- *
- * Rounding in the removals leaves residues of ~1e−16 of a row's past sums
- * where the exact result is 0, so a second, integer difference array counts
- * the live levels per cell and a cell with none is exactly 0. */
 /* First column in [c_lo, c_hi) whose b_c ≥ x (c_hi if none), x ≤ b_max.
  * For a single model b_c is the view's formula and this is arithmetic
  * (b_c ≥ x ⟺ (c + 1) · N ≥ y · C with y = x − first + 1); a table would be
@@ -154,6 +133,27 @@ column_of (const ColumnMap *m,
   return (guint) CLAMP (c, m->c_lo, m->c_hi);
 }
 
+/* Adds @model's §5 grid for the columns whose snapshots are @bcol (one per
+ * column, ascending; < 0 or ≥ n = empty) into @out, keeping only the sides
+ * @mode shows.
+ *
+ * §10: one difference array per row over the columns. A level created at j
+ * and live until end covers the columns c with j ≤ b_c < end; in S_{b_c}
+ * its amount is a · exp (L[b_c] − L[j]) with L the running log decay, so it
+ * adds a · exp (G − L[j]) at its first column and removes it after its last,
+ * and after the prefix sum each column is multiplied by exp (L[b_c] − G).
+ * G is not one number for the whole view: L can fall by thousands over a
+ * year of data and exp (−L[j]) would overflow. The columns are cut into
+ * blocks whose decay spans at most BLOCK_LOG_SPAN; G_β is the block's most
+ * decayed candle, a running sum is carried into the next block by the factor
+ * exp (G_{β+1} − G_β) ≤ 1, and a level's removal is expressed in the base of
+ * the block it ends in. Every exp() then has an argument in
+ * [−BLOCK_LOG_SPAN, BLOCK_LOG_SPAN] or below (pure decay, where underflow to
+ * 0 is the right answer).
+ *
+ * Rounding in the removals leaves residues of ~1e−16 of a row's past sums
+ * where the exact result is 0, so a second, integer difference array counts
+ * the live levels per cell and a cell with none is exactly 0. */
 static void
 accumulate_model (const LodeLiqModel    *model,
                   const gssize          *bcol,
@@ -548,54 +548,104 @@ half_kernel (double  sigma,
   return sum;
 }
 
-/* Exact: each non-zero source row scatters with its own kernel,
- * O(R · 6σ · C). */
-static void
-smooth_exact (float       *cells,
-              const float *src,
-              guint        columns,
-              guint        rows,
-              double       price_min,
-              double       delta)
+/* dst[0 .. n) += w · src[0 .. n), eight lanes at a time: the build's -O2
+ * only vectorises loops whose trip count needs no scalar remainder. */
+typedef float LodeFloat8 __attribute__ ((vector_size (32)));
+
+static inline void
+add_scaled (float       *restrict dst,
+            const float *restrict src,
+            float                 w,
+            guint                 n)
 {
-  g_autofree double *g = NULL;
-  gsize capacity = 0;
+  guint c = 0;
+
+  for (; c + 8 <= n; c += 8)
+    {
+      LodeFloat8 d, x;
+
+      memcpy (&d, dst + c, sizeof d);
+      memcpy (&x, src + c, sizeof x);
+      d += w * x;
+      memcpy (dst + c, &d, sizeof d);
+    }
+  for (; c < n; c++)
+    dst[c] += w * src[c];
+}
+
+/* Exact, in place: destination rows in order, each gathered from the
+ * source rows within the largest radius, with the source rows it has
+ * already overwritten kept in a ring of max_radius + 1 rows.
+ * O(R · 6σ · C), and no copy of the grid. */
+static void
+smooth_exact (float  *cells,
+              guint   columns,
+              guint   rows,
+              double  price_min,
+              double  delta)
+{
+  g_autofree guint *radius = g_new (guint, rows);
+  g_autofree double **kernel = g_new0 (double *, rows);
+  g_autofree gboolean *nonzero = g_new (gboolean, rows);
+  g_autofree float *ring = NULL;
+  g_autofree float *acc = g_new (float, columns);
+  guint max_radius = 0;
+  guint ring_rows;
 
   for (guint r = 0; r < rows; r++)
     {
-      const float *restrict in = src + (gsize) r * columns;
-      gboolean any = FALSE;
-      double sigma, sum;
-      guint radius;
+      const float *in = cells + (gsize) r * columns;
+      double sigma = row_sigma (price_min, delta, r);
+      double sum;
 
-      for (guint c = 0; c < columns && !any; c++)
-        any = in[c] != 0;
-      if (!any)
+      nonzero[r] = FALSE;
+      for (guint c = 0; c < columns && !nonzero[r]; c++)
+        nonzero[r] = in[c] != 0;
+
+      radius[r] = (guint) floor (3.0 * sigma);
+      max_radius = MAX (max_radius, radius[r]);
+      if (!nonzero[r])
         continue;
-
-      sigma = row_sigma (price_min, delta, r);
-      radius = (guint) floor (3.0 * sigma);
-      if (radius + 1 > capacity)
-        {
-          capacity = radius + 1;
-          g = g_renew (double, g, capacity);
-        }
-      sum = half_kernel (sigma, radius, g);
-
-      for (gint64 o = -(gint64) radius; o <= (gint64) radius; o++)
-        {
-          gint64 t = (gint64) r + o;
-          float *restrict dst;
-          float w;
-
-          if (t < 0 || t >= rows)
-            continue;
-          dst = cells + (gsize) t * columns;
-          w = (float) (g[o < 0 ? -o : o] / sum);
-          for (guint c = 0; c < columns; c++)
-            dst[c] += w * in[c];
-        }
+      kernel[r] = g_new (double, radius[r] + 1);
+      sum = half_kernel (sigma, radius[r], kernel[r]);
+      for (guint o = 0; o <= radius[r]; o++)
+        kernel[r][o] /= sum;
     }
+
+  ring_rows = max_radius + 1;
+  ring = g_new (float, (gsize) ring_rows * columns);
+
+  for (guint t = 0; t < rows; t++)
+    {
+      guint lo = t > max_radius ? t - max_radius : 0;
+      guint hi = MIN (rows - 1, t + max_radius);
+      gboolean any = FALSE;
+
+      memcpy (ring + (gsize) (t % ring_rows) * columns,
+              cells + (gsize) t * columns, columns * sizeof (float));
+      memset (acc, 0, columns * sizeof (float));
+
+      for (guint r = lo; r <= hi; r++)
+        {
+          guint o = r > t ? r - t : t - r;
+          const float *in;
+
+          if (!nonzero[r] || o > radius[r])
+            continue;
+          in = r <= t ? ring + (gsize) (r % ring_rows) * columns
+                      : cells + (gsize) r * columns;
+          add_scaled (acc, in, (float) kernel[r][o], columns);
+          any = TRUE;
+        }
+
+      if (any)
+        memcpy (cells + (gsize) t * columns, acc, columns * sizeof (float));
+      else
+        memset (cells + (gsize) t * columns, 0, columns * sizeof (float));
+    }
+
+  for (guint r = 0; r < rows; r++)
+    g_free (kernel[r]);
 }
 
 /* Past this σ (in rows, over the whole view) the smoothing is evaluated on
@@ -707,13 +757,15 @@ lode_heatmap_smooth_rows (float  *cells,
   for (guint r = 0; r < rows; r++)
     sigma_min = MIN (sigma_min, row_sigma (price_min, delta, r));
 
+  if (sigma_min < SIGMA_SAMPLED)
+    {
+      smooth_exact (cells, columns, rows, price_min, delta);
+      return;
+    }
+
   src = g_memdup2 (cells, (gsize) columns * rows * sizeof (float));
   memset (cells, 0, (gsize) columns * rows * sizeof (float));
-
-  if (sigma_min >= SIGMA_SAMPLED)
-    smooth_sampled (cells, src, columns, rows, price_min, delta, (guint) floor (sigma_min / 3.0));
-  else
-    smooth_exact (cells, src, columns, rows, price_min, delta);
+  smooth_sampled (cells, src, columns, rows, price_min, delta, (guint) floor (sigma_min / 3.0));
 }
 
 /* Maps a float to a key whose unsigned order is the float order. */

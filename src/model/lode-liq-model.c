@@ -511,12 +511,13 @@ lode_liq_model_build (LodeMarket             *market,
 
   /* §4 step 2 and §10: the running log of the closing factors f_i. A close
    * to exactly 0 (OI falls to 0) cannot be a log; it ends every level
-   * created before it instead, which is what multiplying by 0 means. */
-  /* run[i] is the same decay as a running product, restarted (a new
-   * chunk, listed in @chunks) before it could underflow: within a chunk the
-   * decay from j to m is run[m] / run[j], which spares the build one exp()
-   * per liquidated level. Its rounding grows with the chunk's length, at
-   * most ~1e−16 per candle; the tests hold it to 1e−9. */
+   * created before it instead, which is what multiplying by 0 means.
+   *
+   * run[i] is the same decay as a running product, restarted (a new chunk,
+   * listed in @chunks) before it could underflow: within a chunk the decay
+   * from j to m is run[m] / run[j], which spares one exp() per liquidated
+   * level here and per creating candle in the heatmap. Its rounding grows
+   * with the distance, ~1e−16 per candle; the tests hold it to 1e−9. */
   self->log_decay = g_new (double, n);
   self->log_decay[0] = 0;
   run = self->decay_run = g_new (double, n);

@@ -53,7 +53,9 @@ typedef struct _LodeLiqModel LodeLiqModel;
 
 /* §4 built by the closed form in O(n·K·log n) (§10). @cancel, if not NULL,
  * is polled (g_atomic_int_get) and a non-zero value stops the build with
- * LODE_MODEL_ERROR_CANCELLED. */
+ * LODE_MODEL_ERROR_CANCELLED. Levels of 0 USD (λ = 0 or 1) are not stored;
+ * an OI that falls to exactly 0 (f = 0) closes every level, which then
+ * leaves the state instead of lingering at 0 USD. */
 LodeLiqModel          *lode_liq_model_build            (LodeMarket            *market,
                                                         const LodeModelParams *params,
                                                         const gint            *cancel,
@@ -64,7 +66,9 @@ LodeMarket            *lode_liq_model_get_market       (const LodeLiqModel    *s
 const LodeModelParams *lode_liq_model_get_params       (const LodeLiqModel    *self);
 /* Number of levels created over the whole series (live or not). */
 gsize                  lode_liq_model_get_n_levels     (const LodeLiqModel    *self);
-/* The live levels of snapshot S_i with their amounts in S_i. */
+/* The live levels of snapshot S_i with their amounts in S_i. O(levels
+ * created in the lookback window before i) plus the sort; S_{n−1} is built
+ * once with the model and only referenced. */
 LodeLevelSet          *lode_liq_model_snapshot         (const LodeLiqModel    *self,
                                                         gsize                  i);
 /* S_{n-1}. */

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "lode-binance.h"
+#include "lode-binance-parse.h"
+
+#define MINUTE_MS        G_GINT64_CONSTANT (60000)
+#define DAY_MS           (1440 * MINUTE_MS)
+
+/* §1 limits. */
+#define KLINES_MAX       1500
+#define DATA_MAX         500    /* /futures/data/… rows per page */
+#define DATA_DAYS        30     /* /futures/data/… history */
+#define FUNDING_MAX      1000
+#define DEPTH_LIMIT      1000
+#define DEPTH_WEIGHT     20
+
+#define KEY_WEIGHT       "binance"
+#define KEY_DATA         "binance:futures-data"
+#define KEY_FUNDING      "binance:funding"
+
+struct _LodeBinance
+{
+  GObject   parent_instance;
+
+  LodeHttp *http;
+  char     *base_url;
+};
+
+static void source_iface_init (LodeSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LodeBinance, lode_binance, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (LODE_TYPE_SOURCE, source_iface_init))
+
+enum {
+  PROP_0,
+  PROP_HTTP,
+  PROP_BASE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Kline weight by limit (§1.1). */
+static guint
+klines_weight (guint limit)
+{
+  if (limit < 100)
+    return 1;
+  if (limit < 500)
+    return 2;
+  if (limit <= 1000)
+    return 5;
+  return 10;
+}
+
+/* The OI and ratio period for candles of @interval_ms: the same, but
+ * never below 5m, the finest period of /futures/data. */
+static const char *
+data_period (gint64  interval_ms,
+             gint64 *period_ms)
+{
+  *period_ms = MAX (interval_ms, 5 * MINUTE_MS);
+
+  return lode_source_interval_name (*period_ms);
+}
+
+static guint
+pages_for (gint64 span_ms,
+           gint64 step_ms,
+           guint  per_page)
+{
+  gint64 rows = (span_ms + step_ms - 1) / step_ms;
+
+  return (guint) MAX ((rows + per_page - 1) / per_page, 1);
+}
+
+/* ---- Candles: forward from start, startTime = last open + Δ ----------- */
+
+static gboolean
+klines_next (LodePager  *pager,
+             GString    *url,
+             char      **post_json)
+{
+  g_autoptr(GString) query = g_string_new (NULL);
+  gint64 rows = (pager->query.end_ms - pager->cursor_ms + pager->query.interval_ms - 1)
+                / pager->query.interval_ms;
+
+  if (pager->cursor_ms >= pager->query.end_ms)
+    return FALSE;
+
+  pager->page_limit = (guint) CLAMP (rows, 1, KLINES_MAX);
+  pager->call.weight = klines_weight (pager->page_limit);
+
+  lode_http_query_add (query, "symbol", pager->query.symbol);
+  lode_http_query_add (query, "interval", lode_source_interval_name (pager->query.interval_ms));
+  lode_http_query_add_int (query, "startTime", pager->cursor_ms);
+  lode_http_query_add_int (query, "endTime", pager->query.end_ms - 1);
+  lode_http_query_add_int (query, "limit", pager->page_limit);
+  g_string_append_printf (url, "/fapi/v1/klines?%s", query->str);
+
+  return TRUE;
+}
+
+static gboolean
+klines_page (LodePager  *pager,
+             GBytes     *body,
+             GError    **error)
+{
+  g_autoptr(GArray) page = lode_binance_parse_klines (body, error);
+  const LodeCandle *last;
+
+  if (page == NULL)
+    return FALSE;
+
+  g_array_append_vals (pager->rows, page->data, page->len);
+  if (page->len < pager->page_limit || page->len == 0)
+    {
+      pager->done = TRUE;
+      return TRUE;
+    }
+
+  last = &g_array_index (page, LodeCandle, page->len - 1);
+  if (last->time_ms < pager->cursor_ms)
+    pager->done = TRUE;  /* the venue ignored startTime: stop, do not loop */
+  pager->cursor_ms = last->time_ms + pager->query.interval_ms;
+
+  return TRUE;
+}
+
+static void
+binance_fetch_candles_async (LodeSource            *source,
+                             const LodeSourceQuery *query,
+                             GCancellable          *cancellable,
+                             GAsyncReadyCallback    callback,
+                             gpointer               user_data)
+{
+  LodeBinance *self = LODE_BINANCE (source);
+  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, TRUE);
+
+  pager->call.limit_key = KEY_WEIGHT;
+  pager->call.check = lode_binance_check;
+  pager->cursor_ms = query->start_ms;
+  pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms, KLINES_MAX);
+  pager->next_request = klines_next;
+  pager->parse_page = klines_page;
+  lode_pager_run (pager, cancellable, callback, user_data);
+}
+
+/* ---- /futures/data/…: forward from the 30-day horizon ----------------- */
+
+typedef struct
+{
+  const char   *path;
+  gint64        period_ms;
+  const char   *period;
+  GArray     *(*parse) (GBytes *body, GError **error);
+} DataSeries;
+
+static gboolean
+data_next (LodePager  *pager,
+           GString    *url,
+           char      **post_json)
+{
+  DataSeries *series = pager->venue_data;
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  if (pager->cursor_ms > pager->keep_until)
+    return FALSE;
+
+  pager->page_limit = DATA_MAX;
+  lode_http_query_add (query, "symbol", pager->query.symbol);
+  lode_http_query_add (query, "period", series->period);
+  lode_http_query_add_int (query, "startTime", pager->cursor_ms);
+  lode_http_query_add_int (query, "endTime", pager->keep_until);
+  lode_http_query_add_int (query, "limit", DATA_MAX);
+  g_string_append_printf (url, "%s?%s", series->path, query->str);
+
+  return TRUE;
+}
+
+static gboolean
+data_page (LodePager  *pager,
+           GBytes     *body,
+           GError    **error)
+{
+  DataSeries *series = pager->venue_data;
+  g_autoptr(GArray) page = series->parse (body, error);
+  const LodePoint *last;
+
+  if (page == NULL)
+    return FALSE;
+
+  g_array_append_vals (pager->rows, page->data, page->len);
+  if (page->len < DATA_MAX)
+    {
+      pager->done = TRUE;
+      return TRUE;
+    }
+
+  last = &g_array_index (page, LodePoint, page->len - 1);
+  if (last->time_ms < pager->cursor_ms)
+    pager->done = TRUE;
+  pager->cursor_ms = last->time_ms + 1;
+
+  return TRUE;
+}
+
+static void
+fetch_data_series (LodeBinance           *self,
+                   const LodeSourceQuery *query,
+                   const char            *path,
+                   GArray              *(*parse) (GBytes *, GError **),
+                   GCancellable          *cancellable,
+                   GAsyncReadyCallback    callback,
+                   gpointer               user_data)
+{
+  LodePager *pager = lode_pager_new (LODE_SOURCE (self), self->http, self->base_url, query, FALSE);
+  DataSeries *series = g_new0 (DataSeries, 1);
+  gint64 horizon;
+
+  series->path = path;
+  series->parse = parse;
+  series->period = data_period (query->interval_ms, &series->period_ms);
+  pager->venue_data = series;
+  pager->venue_data_free = g_free;
+
+  /* Only the last 30 days exist: start one period inside that horizon so
+   * the first request is one the venue can answer, and ask for nothing
+   * when the whole range is older. */
+  horizon = g_get_real_time () / 1000 - DATA_DAYS * DAY_MS + series->period_ms;
+  horizon = (horizon + series->period_ms - 1) / series->period_ms * series->period_ms;
+  pager->cursor_ms = MAX (query->start_ms - series->period_ms, horizon);
+  pager->keep_from = pager->cursor_ms;
+
+  pager->call.limit_key = KEY_DATA;
+  pager->call.weight = 1;
+  pager->call.check = lode_binance_check;
+  pager->pages_expected = pager->cursor_ms <= query->end_ms
+                          ? pages_for (query->end_ms - pager->cursor_ms + 1, series->period_ms, DATA_MAX)
+                          : 0;
+  pager->next_request = data_next;
+  pager->parse_page = data_page;
+  lode_pager_run (pager, cancellable, callback, user_data);
+}
+
+static void
+binance_fetch_open_interest_async (LodeSource            *source,
+                                   const LodeSourceQuery *query,
+                                   GCancellable          *cancellable,
+                                   GAsyncReadyCallback    callback,
+                                   gpointer               user_data)
+{
+  /* sumOpenInterestValue is already USD notional, one side (§5). */
+  fetch_data_series (LODE_BINANCE (source), query, "/futures/data/openInterestHist",
+                     lode_binance_parse_oi_history, cancellable, callback, user_data);
+}
+
+static void
+binance_fetch_long_short_async (LodeSource            *source,
+                                const LodeSourceQuery *query,
+                                GCancellable          *cancellable,
+                                GAsyncReadyCallback    callback,
+                                gpointer               user_data)
+{
+  fetch_data_series (LODE_BINANCE (source), query, "/futures/data/globalLongShortAccountRatio",
+                     lode_binance_parse_ratio, cancellable, callback, user_data);
+}
+
+/* ---- Funding: forward, startTime = last + 1 --------------------------- */
+
+static gboolean
+funding_next (LodePager  *pager,
+              GString    *url,
+              char      **post_json)
+{
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  if (pager->cursor_ms >= pager->query.end_ms)
+    return FALSE;
+
+  lode_http_query_add (query, "symbol", pager->query.symbol);
+  lode_http_query_add_int (query, "startTime", pager->cursor_ms);
+  lode_http_query_add_int (query, "endTime", pager->query.end_ms - 1);
+  lode_http_query_add_int (query, "limit", FUNDING_MAX);
+  g_string_append_printf (url, "/fapi/v1/fundingRate?%s", query->str);
+
+  return TRUE;
+}
+
+static gboolean
+funding_page (LodePager  *pager,
+              GBytes     *body,
+              GError    **error)
+{
+  g_autoptr(GArray) page = lode_binance_parse_funding (body, error);
+
+  if (page == NULL)
+    return FALSE;
+
+  g_array_append_vals (pager->rows, page->data, page->len);
+  if (page->len < FUNDING_MAX)
+    pager->done = TRUE;
+  else
+    pager->cursor_ms = g_array_index (page, LodePoint, page->len - 1).time_ms + 1;
+
+  return TRUE;
+}
+
+static void
+binance_fetch_funding_async (LodeSource            *source,
+                             const LodeSourceQuery *query,
+                             GCancellable          *cancellable,
+                             GAsyncReadyCallback    callback,
+                             gpointer               user_data)
+{
+  LodeBinance *self = LODE_BINANCE (source);
+  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, FALSE);
+
+  pager->call.limit_key = KEY_FUNDING;
+  pager->call.weight = 1;
+  pager->call.check = lode_binance_check;
+  pager->cursor_ms = query->start_ms;
+  pager->next_request = funding_next;
+  pager->parse_page = funding_page;
+  lode_pager_run (pager, cancellable, callback, user_data);
+}
+
+/* ---- One-shot requests ------------------------------------------------- */
+
+static void
+binance_fetch_depth_async (LodeSource          *source,
+                           const char          *symbol,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  LodeBinance *self = LODE_BINANCE (source);
+  g_autoptr(GString) url = g_string_new (self->base_url);
+  g_autoptr(GString) query = g_string_new (NULL);
+  LodeHttpCall call = { KEY_WEIGHT, DEPTH_WEIGHT, lode_binance_check };
+
+  lode_http_query_add (query, "symbol", symbol);
+  lode_http_query_add_int (query, "limit", DEPTH_LIMIT);
+  g_string_append_printf (url, "/fapi/v1/depth?%s", query->str);
+
+  lode_source_request_one (source, self->http, url->str, NULL, &call,
+                           (LodeSourceParseFunc) lode_binance_parse_depth,
+                           (GDestroyNotify) lode_depth_free,
+                           cancellable, callback, user_data);
+}
+
+static void
+binance_list_symbols_async (LodeSource          *source,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  LodeBinance *self = LODE_BINANCE (source);
+  g_autofree char *url = g_strconcat (self->base_url, "/fapi/v1/exchangeInfo", NULL);
+  LodeHttpCall call = { KEY_WEIGHT, 1, lode_binance_check };
+
+  lode_source_request_one (source, self->http, url, NULL, &call,
+                           (LodeSourceParseFunc) lode_binance_parse_symbols,
+                           (GDestroyNotify) g_ptr_array_unref,
+                           cancellable, callback, user_data);
+}
+
+static const char *
+binance_get_id (LodeSource *source)
+{
+  return "binance";
+}
+
+static const char *
+binance_get_label (LodeSource *source)
+{
+  return "Binance";
+}
+
+static void
+source_iface_init (LodeSourceInterface *iface)
+{
+  iface->get_id = binance_get_id;
+  iface->get_label = binance_get_label;
+  iface->fetch_candles_async = binance_fetch_candles_async;
+  iface->fetch_open_interest_async = binance_fetch_open_interest_async;
+  iface->fetch_long_short_async = binance_fetch_long_short_async;
+  iface->fetch_funding_async = binance_fetch_funding_async;
+  iface->fetch_depth_async = binance_fetch_depth_async;
+  iface->list_symbols_async = binance_list_symbols_async;
+}
+
+static void
+lode_binance_constructed (GObject *object)
+{
+  LodeBinance *self = LODE_BINANCE (object);
+
+  G_OBJECT_CLASS (lode_binance_parent_class)->constructed (object);
+
+  g_assert (self->http != NULL);
+
+  /* §1: 2400 weight a minute per IP, reported back in
+   * X-MBX-USED-WEIGHT-1M; /futures/data/… 1000 requests per 5 minutes;
+   * funding 500 per 5 minutes. */
+  lode_http_ensure_rate_limit (self->http, KEY_WEIGHT, 2400, 60000, "X-MBX-USED-WEIGHT-1M");
+  lode_http_ensure_rate_limit (self->http, KEY_DATA, 1000, 300000, NULL);
+  lode_http_ensure_rate_limit (self->http, KEY_FUNDING, 500, 300000, NULL);
+}
+
+static void
+lode_binance_finalize (GObject *object)
+{
+  LodeBinance *self = LODE_BINANCE (object);
+
+  g_clear_object (&self->http);
+  g_free (self->base_url);
+
+  G_OBJECT_CLASS (lode_binance_parent_class)->finalize (object);
+}
+
+static void
+lode_binance_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  LodeBinance *self = LODE_BINANCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_HTTP:
+      g_value_set_object (value, self->http);
+      break;
+
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lode_binance_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  LodeBinance *self = LODE_BINANCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_HTTP:
+      self->http = g_value_dup_object (value);
+      break;
+
+    case PROP_BASE_URL:
+      g_free (self->base_url);
+      self->base_url = lode_source_normalize_base_url (g_value_get_string (value),
+                                                       LODE_BINANCE_DEFAULT_BASE_URL);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lode_binance_class_init (LodeBinanceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = lode_binance_constructed;
+  object_class->finalize = lode_binance_finalize;
+  object_class->get_property = lode_binance_get_property;
+  object_class->set_property = lode_binance_set_property;
+
+  properties[PROP_HTTP] =
+    g_param_spec_object ("http", NULL, NULL,
+                         LODE_TYPE_HTTP,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The REST base, without a trailing slash; NULL = the real one. */
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL,
+                         LODE_BINANCE_DEFAULT_BASE_URL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lode_binance_init (LodeBinance *self)
+{
+}
+
+LodeBinance *
+lode_binance_new (LodeHttp   *http,
+                  const char *base_url)
+{
+  g_return_val_if_fail (LODE_IS_HTTP (http), NULL);
+
+  return g_object_new (LODE_TYPE_BINANCE,
+                       "http", http,
+                       "base-url", base_url,
+                       NULL);
+}

@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "lode-venue-json.h"
+
+JsonNode *
+lode_json_parse_bytes (GBytes  *body,
+                       GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  const char *data;
+  gsize len = 0;
+
+  data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+  if (len == 0)
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("The exchange sent an empty reply"));
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, len, &local_error))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("The exchange sent malformed JSON: %s"), local_error->message);
+      return NULL;
+    }
+
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("The exchange sent an empty reply"));
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
+
+JsonArray *
+lode_json_node_array (JsonNode    *node,
+                      const char  *what,
+                      GError     **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Expected a list for %s"), what);
+      return NULL;
+    }
+
+  return json_node_get_array (node);
+}
+
+JsonObject *
+lode_json_node_object (JsonNode    *node,
+                       const char  *what,
+                       GError     **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Expected an object for %s"), what);
+      return NULL;
+    }
+
+  return json_node_get_object (node);
+}
+
+static gboolean
+node_is_missing (JsonNode *node)
+{
+  return node == NULL
+         || JSON_NODE_HOLDS_NULL (node)
+         || (JSON_NODE_HOLDS_VALUE (node)
+             && json_node_get_value_type (node) == G_TYPE_STRING
+             && *json_node_get_string (node) == '\0');
+}
+
+gboolean
+lode_json_node_number (JsonNode    *node,
+                       const char  *what,
+                       gboolean     required,
+                       double      *out,
+                       GError     **error)
+{
+  double value;
+
+  if (node_is_missing (node))
+    {
+      if (required)
+        {
+          g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                       _("Missing field “%s”"), what);
+          return FALSE;
+        }
+      *out = NAN;
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    goto bad;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      value = (double) json_node_get_int (node);
+      break;
+
+    case G_TYPE_DOUBLE:
+      value = json_node_get_double (node);
+      break;
+
+    case G_TYPE_STRING:
+      {
+        const char *s = json_node_get_string (node);
+        char *end;
+
+        value = g_ascii_strtod (s, &end);
+        if (end == s || *end != '\0')
+          goto bad;
+      }
+      break;
+
+    default:
+      goto bad;
+    }
+
+  if (!isfinite (value))
+    goto bad;
+
+  *out = value;
+  return TRUE;
+
+bad:
+  g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+               _("Field “%s” is not a finite number"), what);
+  return FALSE;
+}
+
+gboolean
+lode_json_node_time (JsonNode    *node,
+                     const char  *what,
+                     gint64      *out,
+                     GError     **error)
+{
+  if (node_is_missing (node))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Missing field “%s”"), what);
+      return FALSE;
+    }
+
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          *out = json_node_get_int (node);
+          return TRUE;
+
+        case G_TYPE_DOUBLE:
+          {
+            double d = json_node_get_double (node);
+
+            if (isfinite (d) && d == floor (d) && fabs (d) < 9e15)
+              {
+                *out = (gint64) d;
+                return TRUE;
+              }
+          }
+          break;
+
+        case G_TYPE_STRING:
+          {
+            const char *s = json_node_get_string (node);
+            char *end;
+            gint64 v;
+
+            errno = 0;
+            v = g_ascii_strtoll (s, &end, 10);
+            if (end != s && *end == '\0' && errno == 0)
+              {
+                *out = v;
+                return TRUE;
+              }
+          }
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+               _("Field “%s” is not a time"), what);
+  return FALSE;
+}
+
+gboolean
+lode_json_member_number (JsonObject  *object,
+                         const char  *name,
+                         gboolean     required,
+                         double      *out,
+                         GError     **error)
+{
+  return lode_json_node_number (json_object_get_member (object, name),
+                                name, required, out, error);
+}
+
+gboolean
+lode_json_member_time (JsonObject  *object,
+                       const char  *name,
+                       gint64      *out,
+                       GError     **error)
+{
+  return lode_json_node_time (json_object_get_member (object, name), name, out, error);
+}
+
+gboolean
+lode_json_member_string (JsonObject  *object,
+                         const char  *name,
+                         gboolean     required,
+                         const char **out,
+                         GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *out = NULL;
+  if (node_is_missing (node))
+    {
+      if (required)
+        {
+          g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                       _("Missing field “%s”"), name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Field “%s” is not a string"), name);
+      return FALSE;
+    }
+
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+JsonArray *
+lode_json_member_array (JsonObject  *object,
+                        const char  *name,
+                        GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Missing field “%s”"), name);
+      return NULL;
+    }
+
+  return lode_json_node_array (node, name, error);
+}
+
+JsonObject *
+lode_json_member_object (JsonObject  *object,
+                         const char  *name,
+                         GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Missing field “%s”"), name);
+      return NULL;
+    }
+
+  return lode_json_node_object (node, name, error);
+}
+
+static JsonNode *
+element (JsonArray *row,
+         guint      index)
+{
+  return index < json_array_get_length (row) ? json_array_get_element (row, index) : NULL;
+}
+
+gboolean
+lode_json_element_number (JsonArray   *row,
+                          guint        index,
+                          const char  *what,
+                          double      *out,
+                          GError     **error)
+{
+  return lode_json_node_number (element (row, index), what, TRUE, out, error);
+}
+
+gboolean
+lode_json_element_time (JsonArray   *row,
+                        guint        index,
+                        const char  *what,
+                        gint64      *out,
+                        GError     **error)
+{
+  return lode_json_node_time (element (row, index), what, out, error);
+}
+
+gboolean
+lode_json_make_candle (gint64       time_ms,
+                       double       open,
+                       double       high,
+                       double       low,
+                       double       close,
+                       double       volume,
+                       const char  *what,
+                       LodeCandle  *out,
+                       GError     **error)
+{
+  if (!(open > 0 && high > 0 && low > 0 && close > 0)
+      || low > MIN (open, close) || high < MAX (open, close)
+      || !(volume >= 0))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Inconsistent prices in %s"), what);
+      return FALSE;
+    }
+
+  out->time_ms = time_ms;
+  out->open = open;
+  out->high = high;
+  out->low = low;
+  out->close = close;
+  out->volume = volume;
+  out->oi_usd = NAN;
+  out->long_share = 0.5;
+
+  return TRUE;
+}
+
+/* g_array_sort() is stable (g_qsort_with_data, GLib ≥ 2.32): equal times
+ * keep their order, so the element seen last ends its run. */
+static int
+compare_candle_time (gconstpointer a,
+                     gconstpointer b)
+{
+  gint64 x = ((const LodeCandle *) a)->time_ms;
+  gint64 y = ((const LodeCandle *) b)->time_ms;
+
+  return (x > y) - (x < y);
+}
+
+static int
+compare_point_time (gconstpointer a,
+                    gconstpointer b)
+{
+  gint64 x = ((const LodePoint *) a)->time_ms;
+  gint64 y = ((const LodePoint *) b)->time_ms;
+
+  return (x > y) - (x < y);
+}
+
+void
+lode_candles_sort_unique (GArray *candles)
+{
+  LodeCandle *c = (LodeCandle *) (void *) candles->data;
+  guint n = 0;
+
+  g_array_sort (candles, compare_candle_time);
+  for (guint i = 0; i < candles->len; i++)
+    {
+      if (n > 0 && c[n - 1].time_ms == c[i].time_ms)
+        c[n - 1] = c[i];
+      else
+        c[n++] = c[i];
+    }
+  g_array_set_size (candles, n);
+}
+
+void
+lode_points_sort_unique (GArray *points)
+{
+  LodePoint *p = (LodePoint *) (void *) points->data;
+  guint n = 0;
+
+  g_array_sort (points, compare_point_time);
+  for (guint i = 0; i < points->len; i++)
+    {
+      if (n > 0 && p[n - 1].time_ms == p[i].time_ms)
+        p[n - 1] = p[i];
+      else
+        p[n++] = p[i];
+    }
+  g_array_set_size (points, n);
+}

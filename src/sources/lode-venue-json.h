@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "lode-market.h"
+#include "lode-source-error.h"
+
+G_BEGIN_DECLS
+
+/* Tolerant readers shared by the venue parsers (exchange-apis.md §6):
+ * every number may come as a JSON number or as a numeric string; "" and
+ * null count as missing; a missing required value is a
+ * LODE_SOURCE_ERROR_PARSE naming it; non-finite numbers and trailing junk
+ * are rejected. @what names the value in messages ("kline row 3", …). */
+
+/* Parses @body as JSON; the root, or a PARSE error. */
+JsonNode   *lode_json_parse_bytes      (GBytes       *body,
+                                        GError      **error);
+
+/* The root as an array / object, or a PARSE error naming @what. */
+JsonArray  *lode_json_node_array       (JsonNode     *node,
+                                        const char   *what,
+                                        GError      **error);
+JsonObject *lode_json_node_object      (JsonNode     *node,
+                                        const char   *what,
+                                        GError      **error);
+
+/* A number from a number or a numeric string. A missing value (NULL node,
+ * null, "") gives FALSE with a PARSE error if @required, else TRUE and NaN. */
+gboolean    lode_json_node_number      (JsonNode     *node,
+                                        const char   *what,
+                                        gboolean      required,
+                                        double       *out,
+                                        GError      **error);
+/* An integer (ms epochs) from an integer, an integral double or a string. */
+gboolean    lode_json_node_time        (JsonNode     *node,
+                                        const char   *what,
+                                        gint64       *out,
+                                        GError      **error);
+
+gboolean    lode_json_member_number    (JsonObject   *object,
+                                        const char   *name,
+                                        gboolean      required,
+                                        double       *out,
+                                        GError      **error);
+gboolean    lode_json_member_time      (JsonObject   *object,
+                                        const char   *name,
+                                        gint64       *out,
+                                        GError      **error);
+/* A string member; missing or "" → NULL (an error only if @required). */
+gboolean    lode_json_member_string    (JsonObject   *object,
+                                        const char   *name,
+                                        gboolean      required,
+                                        const char  **out,
+                                        GError      **error);
+/* An array / object member; missing → error. */
+JsonArray  *lode_json_member_array     (JsonObject   *object,
+                                        const char   *name,
+                                        GError      **error);
+JsonObject *lode_json_member_object    (JsonObject   *object,
+                                        const char   *name,
+                                        GError      **error);
+
+/* Element @index of a positional row (Binance klines, OKX candles). */
+gboolean    lode_json_element_number   (JsonArray    *row,
+                                        guint         index,
+                                        const char   *what,
+                                        double       *out,
+                                        GError      **error);
+gboolean    lode_json_element_time     (JsonArray    *row,
+                                        guint         index,
+                                        const char   *what,
+                                        gint64       *out,
+                                        GError      **error);
+
+/* A candle from its prices: checks that they are > 0 and consistent (low
+ * ≤ open, close ≤ high) and volume ≥ 0; oi_usd NaN and long_share 0.5. */
+gboolean    lode_json_make_candle      (gint64        time_ms,
+                                        double        open,
+                                        double        high,
+                                        double        low,
+                                        double        close,
+                                        double        volume,
+                                        const char   *what,
+                                        LodeCandle   *out,
+                                        GError      **error);
+
+/* Sorts ascending by time and drops duplicate times (keeping the element
+ * seen last), whatever order the venue used. */
+void        lode_candles_sort_unique   (GArray       *candles);
+void        lode_points_sort_unique    (GArray       *points);
+
+G_END_DECLS
