@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdlib.h>
 
 #include "lode-clusters.h"
 #include "lode-heatmap.h"

@@ -459,6 +459,7 @@ lode_liq_model_build (LodeMarket             *market,
   guint n_order = 0;
   gsize n_rising = 0;
   g_autoptr(GArray) wipes = NULL;
+  g_autoptr(GArray) alive = g_array_new (FALSE, FALSE, sizeof (gsize));
   double *run;
   gsize next_wipe = 0;
   gsize chunk_end = 0;
@@ -650,6 +651,12 @@ lode_liq_model_build (LodeMarket             *market,
               l->created = (guint32) j;
               l->end = (guint32) MIN (MIN (death, wipe_after), expiry);
               l->side = (LodeSide) s;
+              if (l->end == n)
+                {
+                  gsize index = self->n_levels - 1;
+
+                  g_array_append_val (alive, index);
+                }
 
               /* §4 step 1: drained at candle m = death if still live in
                * S_{m−1}; the amount removed is its amount in S_{m−1}. */
@@ -672,7 +679,29 @@ lode_liq_model_build (LodeMarket             *market,
   if (self->n_levels < n_rising * n_order * 2)
     self->levels = g_renew (LodeModelLevel, self->levels, MAX (self->n_levels, 1));
 
-  self->current = snapshot_range (self, n - 1);
+  /* S_{n−1}: the levels that outlive the series, listed as they were made
+   * (a second pass over every level would cost more than the list). */
+  {
+    g_autofree LodeLevel *out = g_new (LodeLevel, MAX (alive->len, 1));
+    guint32 factor_j = G_MAXUINT32;
+    double factor = 0;
+
+    for (guint k = 0; k < alive->len; k++)
+      {
+        const LodeModelLevel *l = &self->levels[g_array_index (alive, gsize, k)];
+
+        if (l->created != factor_j)
+          {
+            factor_j = l->created;
+            factor = exp (self->log_decay[n - 1] - self->log_decay[factor_j]);
+          }
+        out[k].price = l->price;
+        out[k].amount_usd = l->amount * factor;
+        out[k].created_ms = c[l->created].time_ms;
+        out[k].side = l->side;
+      }
+    self->current = lode_level_set_new (out, alive->len, c[n - 1].close);
+  }
 
   return g_steal_pointer (&self);
 }
