@@ -9,6 +9,7 @@
 #include "lode-source.h"
 #include "lode-venue-json.h"
 #include "lode-binance.h"
+#include "lode-bybit.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
 
@@ -167,6 +168,7 @@ lode_source_get_label (LodeSource *self)
 
 static const char * const source_ids[] = {
   "binance",
+  "bybit",
   NULL
 };
 
@@ -186,6 +188,8 @@ lode_source_new_for_id (const char *id,
 
   if (g_str_equal (id, "binance"))
     return LODE_SOURCE (lode_binance_new (http, base_url));
+  if (g_str_equal (id, "bybit"))
+    return LODE_SOURCE (lode_bybit_new (http, base_url));
 
   return NULL;
 }

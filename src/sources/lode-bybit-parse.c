@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "lode-bybit-parse.h"
+#include "lode-venue-json.h"
+
+#define RETCODE_TOO_MANY_VISITS 10006
+#define RETCODE_IP_RATE_LIMIT   10018
+
+/* The envelope's verdict: TRUE for retCode 0. */
+static gboolean
+check_envelope (JsonObject  *envelope,
+                GError     **error)
+{
+  double code;
+  const char *msg = NULL;
+
+  if (!lode_json_member_number (envelope, "retCode", TRUE, &code, error))
+    return FALSE;
+  if (code == 0)
+    return TRUE;
+
+  if (!lode_json_member_string (envelope, "retMsg", FALSE, &msg, NULL))
+    msg = NULL;
+
+  g_set_error (error, LODE_SOURCE_ERROR,
+               code == RETCODE_TOO_MANY_VISITS || code == RETCODE_IP_RATE_LIMIT
+               ? LODE_SOURCE_ERROR_RATE_LIMITED : LODE_SOURCE_ERROR_VENUE,
+               _("Bybit error %.0f: %s"), code, msg != NULL ? msg : "");
+  return FALSE;
+}
+
+gboolean
+lode_bybit_check (GBytes  *body,
+                  GError **error)
+{
+  g_autoptr(JsonNode) root = lode_json_parse_bytes (body, NULL);
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || !json_object_has_member (json_node_get_object (root), "retCode"))
+    return TRUE;
+
+  return check_envelope (json_node_get_object (root), error);
+}
+
+/* The result object of a successful envelope; @root keeps it alive. */
+static JsonObject *
+parse_result (GBytes     *body,
+              JsonNode  **root,
+              GError    **error)
+{
+  JsonObject *envelope;
+
+  *root = lode_json_parse_bytes (body, error);
+  if (*root == NULL
+      || (envelope = lode_json_node_object (*root, "Bybit reply", error)) == NULL
+      || !check_envelope (envelope, error))
+    return NULL;
+
+  return lode_json_member_object (envelope, "result", error);
+}
+
+/* result.list: an array, or a lone object where the docs say "Object"
+ * but mean one element (§2.6); @single holds such a wrapper. */
+static JsonArray *
+result_list (JsonObject  *result,
+             JsonArray  **single,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (result, "list");
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      *single = json_array_new ();
+      json_array_add_element (*single, json_node_copy (node));
+      return *single;
+    }
+
+  return lode_json_member_array (result, "list", error);
+}
+
+static gboolean
+next_cursor (JsonObject  *result,
+             char       **out,
+             GError     **error)
+{
+  const char *cursor;
+
+  if (!lode_json_member_string (result, "nextPageCursor", FALSE, &cursor, error))
+    return FALSE;
+
+  *out = g_strdup (cursor);  /* "" reads as missing: NULL, the end */
+  return TRUE;
+}
+
+GArray *
+lode_bybit_parse_klines (GBytes  *body,
+                         GError **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) single = NULL;
+  g_autoptr(GArray) candles = NULL;
+  JsonObject *result;
+  JsonArray *rows;
+
+  if ((result = parse_result (body, &root, error)) == NULL
+      || (rows = result_list (result, &single, error)) == NULL)
+    return NULL;
+
+  candles = g_array_sized_new (FALSE, FALSE, sizeof (LodeCandle), json_array_get_length (rows));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      g_autofree char *what = g_strdup_printf ("kline %u", i);
+      JsonArray *row = lode_json_node_array (json_array_get_element (rows, i), what, error);
+      gint64 t;
+      double o, h, l, c, v;
+      LodeCandle candle;
+
+      if (row == NULL
+          || !lode_json_element_time (row, 0, "startTime", &t, error)
+          || !lode_json_element_number (row, 1, "open", &o, error)
+          || !lode_json_element_number (row, 2, "high", &h, error)
+          || !lode_json_element_number (row, 3, "low", &l, error)
+          || !lode_json_element_number (row, 4, "close", &c, error)
+          || !lode_json_element_number (row, 5, "volume", &v, error)
+          || !lode_json_make_candle (t, o, h, l, c, v, what, &candle, error))
+        {
+          g_prefix_error (error, "%s: ", what);
+          return NULL;
+        }
+      g_array_append_val (candles, candle);
+    }
+
+  lode_candles_sort_unique (candles);
+  return g_steal_pointer (&candles);
+}
+
+typedef gboolean (*RowFunc) (JsonObject  *row,
+                             LodePoint   *point,
+                             GError     **error);
+
+static GArray *
+parse_points (GBytes      *body,
+              const char  *what,
+              RowFunc      row_func,
+              char       **cursor,
+              GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) single = NULL;
+  g_autoptr(GArray) points = NULL;
+  g_autofree char *next = NULL;
+  JsonObject *result;
+  JsonArray *rows;
+
+  if ((result = parse_result (body, &root, error)) == NULL
+      || (rows = result_list (result, &single, error)) == NULL
+      || (cursor != NULL && !next_cursor (result, &next, error)))
+    return NULL;
+
+  points = g_array_sized_new (FALSE, FALSE, sizeof (LodePoint), json_array_get_length (rows));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), what, error);
+      LodePoint point;
+
+      if (row == NULL || !row_func (row, &point, error))
+        {
+          g_prefix_error (error, "%s %u: ", what, i);
+          return NULL;
+        }
+      g_array_append_val (points, point);
+    }
+
+  lode_points_sort_unique (points);
+  if (cursor != NULL)
+    *cursor = g_steal_pointer (&next);
+  return g_steal_pointer (&points);
+}
+
+static gboolean
+oi_row (JsonObject  *row,
+        LodePoint   *point,
+        GError     **error)
+{
+  double both, single;
+
+  if (!lode_json_member_time (row, "timestamp", &point->time_ms, error)
+      || !lode_json_member_number (row, "singleOpenInterest", FALSE, &single, error))
+    return FALSE;
+
+  if (isnan (single))
+    {
+      /* Before 2026-06-11 only the two-sided figure exists: halve it. */
+      if (!lode_json_member_number (row, "openInterest", TRUE, &both, error))
+        return FALSE;
+      single = both / 2;
+    }
+
+  if (single < 0)
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE, _("Negative open interest"));
+      return FALSE;
+    }
+
+  point->value = single;
+  return TRUE;
+}
+
+GArray *
+lode_bybit_parse_open_interest (GBytes  *body,
+                                char   **cursor,
+                                GError **error)
+{
+  return parse_points (body, "open-interest", oi_row, cursor, error);
+}
+
+static gboolean
+ratio_row (JsonObject  *row,
+           LodePoint   *point,
+           GError     **error)
+{
+  double buy, sell;
+
+  if (!lode_json_member_time (row, "timestamp", &point->time_ms, error)
+      || !lode_json_member_number (row, "buyRatio", TRUE, &buy, error)
+      || !lode_json_member_number (row, "sellRatio", TRUE, &sell, error))
+    return FALSE;
+
+  if (!(buy >= 0 && sell > 0))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Invalid buy and sell ratios"));
+      return FALSE;
+    }
+
+  point->value = buy / sell;
+  return TRUE;
+}
+
+GArray *
+lode_bybit_parse_ratio (GBytes  *body,
+                        char   **cursor,
+                        GError **error)
+{
+  return parse_points (body, "account-ratio", ratio_row, cursor, error);
+}
+
+static gboolean
+funding_row (JsonObject  *row,
+             LodePoint   *point,
+             GError     **error)
+{
+  return lode_json_member_time (row, "fundingRateTimestamp", &point->time_ms, error)
+         && lode_json_member_number (row, "fundingRate", TRUE, &point->value, error);
+}
+
+GArray *
+lode_bybit_parse_funding (GBytes  *body,
+                          GError **error)
+{
+  return parse_points (body, "funding", funding_row, NULL, error);
+}
+
+static gboolean
+parse_levels (JsonObject  *object,
+              const char  *name,
+              GArray      *levels,
+              GError     **error)
+{
+  JsonArray *rows = lode_json_member_array (object, name, error);
+
+  if (rows == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonArray *row = lode_json_node_array (json_array_get_element (rows, i), name, error);
+      LodeDepthLevel level;
+
+      if (row == NULL
+          || !lode_json_element_number (row, 0, "price", &level.price, error)
+          || !lode_json_element_number (row, 1, "size", &level.size_base, error))
+        {
+          g_prefix_error (error, "%s %u: ", name, i);
+          return FALSE;
+        }
+      if (!(level.price > 0 && level.size_base >= 0))
+        {
+          g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                       _("Invalid order-book level in %s"), name);
+          return FALSE;
+        }
+      g_array_append_val (levels, level);
+    }
+
+  return TRUE;
+}
+
+LodeDepth *
+lode_bybit_parse_depth (GBytes  *body,
+                        GError **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(LodeDepth) depth = lode_depth_new ();
+  JsonObject *result;
+
+  if ((result = parse_result (body, &root, error)) == NULL
+      || !parse_levels (result, "b", depth->bids, error)
+      || !parse_levels (result, "a", depth->asks, error))
+    return NULL;
+
+  if (json_object_has_member (result, "ts")
+      && !lode_json_member_time (result, "ts", &depth->time_ms, error))
+    return NULL;
+
+  lode_depth_sort (depth);
+  return g_steal_pointer (&depth);
+}
+
+GPtrArray *
+lode_bybit_parse_symbols (GBytes  *body,
+                          GError **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) single = NULL;
+  g_autoptr(GPtrArray) symbols = g_ptr_array_new_with_free_func ((GDestroyNotify) lode_symbol_info_free);
+  JsonObject *result;
+  JsonArray *list;
+
+  if ((result = parse_result (body, &root, error)) == NULL
+      || (list = result_list (result, &single, error)) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *item = lode_json_node_object (json_array_get_element (list, i), "instrument", error);
+      const char *symbol, *base, *quote, *type, *status;
+
+      if (item == NULL
+          || !lode_json_member_string (item, "symbol", TRUE, &symbol, error)
+          || !lode_json_member_string (item, "baseCoin", TRUE, &base, error)
+          || !lode_json_member_string (item, "quoteCoin", TRUE, &quote, error)
+          || !lode_json_member_string (item, "contractType", FALSE, &type, error)
+          || !lode_json_member_string (item, "status", FALSE, &status, error))
+        {
+          g_prefix_error (error, "instrument %u: ", i);
+          return NULL;
+        }
+
+      if (g_strcmp0 (type, "LinearPerpetual") != 0
+          || (status != NULL && !g_str_equal (status, "Trading")))
+        continue;
+
+      g_ptr_array_add (symbols, lode_symbol_info_new (symbol, base, quote, 1.0));
+    }
+
+  return g_steal_pointer (&symbols);
+}

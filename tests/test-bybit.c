@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#undef G_DISABLE_ASSERT
+
+#include <math.h>
+#include <string.h>
+
+#include "lode-bybit.h"
+#include "lode-bybit-parse.h"
+#include "lode-mock-exchange.h"
+
+#define SEED      G_GUINT64_CONSTANT (1234)
+#define MINUTE_MS G_GINT64_CONSTANT (60000)
+#define HOUR_MS   (60 * MINUTE_MS)
+#define DAY_MS    (24 * HOUR_MS)
+
+#define KLINE_PATH "/bybit/v5/market/kline"
+#define OI_PATH    "/bybit/v5/market/open-interest"
+#define RATIO_PATH "/bybit/v5/market/account-ratio"
+
+/* ---- Parsers on fixtures ------------------------------------------------- */
+
+static GBytes *
+load_fixture (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "bybit", name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents;
+  gsize len;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (contents, len);
+}
+
+static void
+test_parse_klines (void)
+{
+  g_autoptr(GBytes) body = load_fixture ("kline.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candles = lode_bybit_parse_klines (body, &error);
+  const LodeCandle *c;
+
+  g_assert_no_error (error);
+  /* Newest first on the wire, ascending here. */
+  g_assert_cmpuint (candles->len, ==, 3);
+  c = &g_array_index (candles, LodeCandle, 0);
+  g_assert_cmpint (c->time_ms, ==, G_GINT64_CONSTANT (1767225600000));
+  g_assert_cmpfloat (c->open, ==, 94012.5);
+  g_assert_cmpfloat (c->high, ==, 94110.0);
+  g_assert_cmpfloat (c->low, ==, 93990.1);
+  g_assert_cmpfloat (c->close, ==, 94080.2);
+  g_assert_cmpfloat (c->volume, ==, 152.331);
+  g_assert_cmpint (g_array_index (candles, LodeCandle, 2).time_ms, ==, G_GINT64_CONSTANT (1767225720000));
+}
+
+static void
+test_parse_open_interest (void)
+{
+  g_autoptr(GBytes) body = load_fixture ("open-interest.json");
+  g_autoptr(GBytes) last = load_fixture ("open-interest-last.json");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  g_autoptr(GArray) points = lode_bybit_parse_open_interest (body, &cursor, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 3);
+  /* "" single and a missing one: half the two-sided figure. */
+  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==, G_GINT64_CONSTANT (1767225000000));
+  g_assert_cmpfloat (g_array_index (points, LodePoint, 0).value, ==, 51500.0);
+  g_assert_cmpfloat (g_array_index (points, LodePoint, 1).value, ==, 52000.0);
+  /* singleOpenInterest when present. */
+  g_assert_cmpfloat (g_array_index (points, LodePoint, 2).value, ==, 52105.25);
+  /* The cursor as sent, still URL-encoded. */
+  g_assert_cmpstr (cursor, ==, "lastid%3D19408935%26lasttime%3D1767225600");
+
+  g_clear_pointer (&points, g_array_unref);
+  g_clear_pointer (&cursor, g_free);
+  points = lode_bybit_parse_open_interest (last, &cursor, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 0);
+  g_assert_null (cursor);
+}
+
+static void
+test_parse_ratio (void)
+{
+  g_autoptr(GBytes) body = load_fixture ("account-ratio.json");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  g_autoptr(GArray) points = lode_bybit_parse_ratio (body, &cursor, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 2);
+  /* JSON numbers where strings are documented are fine too. */
+  g_assert_cmpfloat_with_epsilon (g_array_index (points, LodePoint, 0).value, 1.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (g_array_index (points, LodePoint, 1).value, 0.5312 / 0.4688, 1e-12);
+  g_assert_nonnull (cursor);
+}
+
+static void
+test_parse_funding (void)
+{
+  g_autoptr(GBytes) body = load_fixture ("funding.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = lode_bybit_parse_funding (body, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (points, LodePoint, 0).value, ==, -0.00005);
+  g_assert_cmpfloat (g_array_index (points, LodePoint, 1).value, ==, 0.0001);
+}
+
+static void
+test_parse_depth (void)
+{
+  g_autoptr(GBytes) body = load_fixture ("orderbook.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeDepth) depth = lode_bybit_parse_depth (body, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (depth->time_ms, ==, G_GINT64_CONSTANT (1767225612345));
+  g_assert_cmpuint (depth->bids->len, ==, 2);
+  g_assert_cmpuint (depth->asks->len, ==, 1);
+  g_assert_cmpfloat (g_array_index (depth->bids, LodeDepthLevel, 0).price, ==, 94050.0);
+  g_assert_cmpfloat (g_array_index (depth->asks, LodeDepthLevel, 0).price, ==, 94050.1);
+}
+
+static void
+test_parse_symbols (void)
+{
+  g_autoptr(GBytes) body = load_fixture ("instruments-info.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) symbols = lode_bybit_parse_symbols (body, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (symbols->len, ==, 2);
+  g_assert_cmpstr (((LodeSymbolInfo *) g_ptr_array_index (symbols, 0))->id, ==, "BTCUSDT");
+  g_assert_cmpstr (((LodeSymbolInfo *) g_ptr_array_index (symbols, 1))->quote, ==, "USDC");
+}
+
+static void
+test_parse_errors (void)
+{
+  g_autoptr(GBytes) invalid = load_fixture ("error-10001.json");
+  g_autoptr(GBytes) limited = load_fixture ("error-10006.json");
+  g_autoptr(GBytes) missing = load_fixture ("missing-timestamp.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autofree char *cursor = NULL;
+
+  rows = lode_bybit_parse_klines (invalid, &error);
+  g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
+  g_assert_nonnull (strstr (error->message, "symbol invalid"));
+  g_clear_error (&error);
+
+  g_assert_false (lode_bybit_check (limited, &error));
+  g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_RATE_LIMITED);
+  g_clear_error (&error);
+
+  rows = lode_bybit_parse_open_interest (missing, &cursor, &error);
+  g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "timestamp"));
+}
+
+/* ---- The adapter against the mock ---------------------------------------- */
+
+typedef struct
+{
+  LodeMockExchange *mock;
+  LodeHttp         *http;
+  LodeSource       *source;
+  gint64            now_ms;
+  guint             last_done;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *base = NULL;
+
+  f->mock = lode_mock_exchange_new (SEED);
+  f->now_ms = lode_mock_exchange_get_now_ms (f->mock);
+  f->http = lode_http_new ();
+  lode_http_set_timeout_ms (f->http, 1000);
+  lode_http_set_retry_policy (f->http, 3, 10, 50, 5000);
+  base = lode_mock_exchange_get_base_url (f->mock, "bybit");
+  f->source = lode_source_new_for_id ("bybit", f->http, base);
+  g_assert_nonnull (f->source);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->source);
+  g_clear_object (&f->http);
+  g_clear_pointer (&f->mock, lode_mock_exchange_free);
+}
+
+static void
+on_result (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+on_progress (guint    done,
+             guint    expected,
+             gpointer data)
+{
+  Fixture *f = data;
+
+  g_assert_cmpuint (done, >, f->last_done);
+  f->last_done = done;
+}
+
+static GArray *
+fetch_candles (Fixture  *f,
+               gint64    interval_ms,
+               gint64    start_ms,
+               gint64    end_ms,
+               GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  LodeSourceQuery query = { "BTCUSDT", interval_ms, start_ms, end_ms, NULL, 0, on_progress, f };
+
+  f->last_done = 0;
+  lode_source_fetch_candles_async (f->source, &query, NULL, on_result, &result);
+  return lode_source_fetch_candles_finish (f->source, wait_for (&result), error);
+}
+
+static LodeMarket *
+fetch_market (Fixture  *f,
+              const char *symbol,
+              gint64    interval_ms,
+              gint64    start_ms,
+              gint64    end_ms,
+              GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  f->last_done = 0;
+  lode_source_fetch_market_async (f->source, symbol, interval_ms, start_ms, end_ms,
+                                  on_progress, f, NULL, on_result, &result);
+  return lode_source_fetch_market_finish (f->source, wait_for (&result), error);
+}
+
+static void
+assert_candles_match_mock (Fixture          *f,
+                           const LodeCandle *candles,
+                           gsize             n,
+                           gint64            start_ms,
+                           gint64            interval_ms)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      LodeCandle expected;
+
+      lode_mock_exchange_candle (f->mock, start_ms + (gint64) i * interval_ms, interval_ms, &expected);
+      g_assert_cmpint (candles[i].time_ms, ==, expected.time_ms);
+      g_assert_cmpfloat (candles[i].open, ==, expected.open);
+      g_assert_cmpfloat (candles[i].high, ==, expected.high);
+      g_assert_cmpfloat (candles[i].low, ==, expected.low);
+      g_assert_cmpfloat (candles[i].close, ==, expected.close);
+      g_assert_cmpfloat (candles[i].volume, ==, expected.volume);
+    }
+}
+
+static void
+test_identity (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(LodeSource) other = lode_source_new_for_id ("bybit", f->http, NULL);
+  g_autofree char *base = NULL;
+
+  g_assert_cmpstr (lode_source_get_id (f->source), ==, "bybit");
+  g_assert_cmpstr (lode_source_get_label (f->source), ==, "Bybit");
+  g_object_get (other, "base-url", &base, NULL);
+  g_assert_cmpstr (base, ==, "https://api.bybit.com");
+}
+
+/* 2500 one-minute candles, newest first in pages of 1000, backward. */
+static void
+test_klines_paging (Fixture       *f,
+                    gconstpointer  data)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
+  gint64 start = end - 2500 * MINUTE_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candles = fetch_candles (f, MINUTE_MS, start, end, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (candles->len, ==, 2500);
+  assert_candles_match_mock (f, (const LodeCandle *) (void *) candles->data, candles->len, start, MINUTE_MS);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 3);
+  g_assert_cmpuint (f->last_done, ==, 3);
+}
+
+static void
+check_market (Fixture    *f,
+              LodeMarket *market,
+              gint64      start,
+              gsize       n_expected)
+{
+  const LodeCandle *candles = lode_market_get_candles (market);
+  gsize n = lode_market_get_n_candles (market);
+
+  g_assert_cmpuint (n, ==, n_expected);
+  assert_candles_match_mock (f, candles, n, start, HOUR_MS);
+  for (gsize i = 0; i < n; i++)
+    {
+      gint64 close_time = candles[i].time_ms + HOUR_MS;
+      /* One side, base units × the close at the point's time. */
+      double usd = lode_mock_exchange_oi_base (f->mock, close_time)
+                   * lode_mock_exchange_price (f->mock, close_time);
+      double r = lode_mock_exchange_ratio (f->mock, close_time);
+
+      g_assert_cmpfloat_with_epsilon (candles[i].oi_usd / usd, 1.0, 1e-9);
+      g_assert_cmpfloat_with_epsilon (candles[i].long_share, r / (1 + r), 1e-3);
+    }
+}
+
+/* 20 days of hours: OI in pages of 200 followed by cursor (which must go
+ * back as sent: the mock refuses a cursor encoded twice). */
+static void
+test_market_oi_usd (Fixture       *f,
+                    gconstpointer  data)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
+  gint64 start = end - 20 * DAY_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeMarket) market = fetch_market (f, "BTCUSDT", HOUR_MS, start, end, &error);
+
+  g_assert_no_error (error);
+  check_market (f, market, start, 480);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, OI_PATH), ==, 3);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, RATIO_PATH), ==, 1);
+}
+
+/* Rows without singleOpenInterest: half the two-sided openInterest. */
+static void
+test_market_two_sided (Fixture       *f,
+                       gconstpointer  data)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
+  gint64 start = end - 3 * DAY_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeMarket) market = NULL;
+
+  lode_mock_exchange_set_bybit_single_oi (f->mock, FALSE);
+  market = fetch_market (f, "BTCUSDT", HOUR_MS, start, end, &error);
+  g_assert_no_error (error);
+  check_market (f, market, start, 72);
+}
+
+/* Without candles, the adapter fetches the closes it needs itself. */
+static void
+test_oi_alone (Fixture       *f,
+               gconstpointer  data)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = NULL;
+  LodeSourceQuery query = { "BTCUSDT", HOUR_MS, end - DAY_MS, end, NULL, 0, NULL, NULL };
+
+  lode_source_fetch_open_interest_async (f->source, &query, NULL, on_result, &result);
+  points = lode_source_fetch_open_interest_finish (f->source, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 1);
+  /* From one period before the start to the end, both included. */
+  g_assert_cmpuint (points->len, ==, 26);
+  for (guint i = 1; i < points->len; i++)
+    {
+      const LodePoint *p = &g_array_index (points, LodePoint, i);
+      double usd = lode_mock_exchange_oi_base (f->mock, p->time_ms)
+                   * lode_mock_exchange_price (f->mock, p->time_ms);
+
+      g_assert_cmpfloat_with_epsilon (p->value / usd, 1.0, 1e-9);
+    }
+}
+
+static void
+test_rate_limit_10006 (Fixture       *f,
+                       gconstpointer  data)
+{
+  LodeMockFault fault = { .kind = LODE_MOCK_FAULT_RATE_LIMIT };
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candles = NULL;
+
+  lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 2, &fault);
+  candles = fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (candles->len, ==, 30);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 3);
+}
+
+static void
+test_ban_403 (Fixture       *f,
+              gconstpointer  data)
+{
+  LodeMockFault fault = { .kind = LODE_MOCK_FAULT_BAN };
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candles = NULL;
+
+  lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 1, &fault);
+  candles = fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 2);
+
+  lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 3, &fault);
+  g_clear_pointer (&candles, g_array_unref);
+  candles = fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, &error);
+  g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_RATE_LIMITED);
+}
+
+static void
+test_venue_error (Fixture       *f,
+                  gconstpointer  data)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeMarket) market = fetch_market (f, "NOPEUSDT", HOUR_MS, end - DAY_MS, end, &error);
+
+  g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
+  g_assert_nonnull (strstr (error->message, "10001"));
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 1);
+}
+
+static void
+test_bad_bodies (Fixture       *f,
+                 gconstpointer  data)
+{
+  LodeMockFaultKind kinds[] = { LODE_MOCK_FAULT_MALFORMED, LODE_MOCK_FAULT_TRUNCATE };
+  const char *paths[] = { KLINE_PATH, OI_PATH, RATIO_PATH };
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
+      {
+        LodeMockFault fault = { .kind = kinds[i] };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(LodeMarket) market = NULL;
+
+        lode_mock_exchange_add_fault (f->mock, paths[j], 1, &fault);
+        market = fetch_market (f, "BTCUSDT", HOUR_MS, end - DAY_MS, end, &error);
+        g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE);
+        g_assert_null (market);
+      }
+}
+
+static void
+test_funding (Fixture       *f,
+              gconstpointer  data)
+{
+  gint64 end = f->now_ms / DAY_MS * DAY_MS;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = NULL;
+  LodeSourceQuery query = { "BTCUSDT", HOUR_MS, end - 100 * DAY_MS, end, NULL, 0, NULL, NULL };
+
+  lode_source_fetch_funding_async (f->source, &query, NULL, on_result, &result);
+  points = lode_source_fetch_funding_finish (f->source, wait_for (&result), &error);
+  g_assert_no_error (error);
+  /* 300 points: pages of 200 backward by endTime. */
+  g_assert_cmpuint (points->len, ==, 300);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, "/bybit/v5/market/funding/history"), ==, 2);
+  for (guint i = 1; i < points->len; i++)
+    g_assert_cmpint (g_array_index (points, LodePoint, i).time_ms
+                     - g_array_index (points, LodePoint, i - 1).time_ms, ==, 8 * HOUR_MS);
+}
+
+static void
+test_depth (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeDepth) depth = NULL;
+
+  lode_source_fetch_depth_async (f->source, "BTCUSDT", NULL, on_result, &result);
+  depth = lode_source_fetch_depth_finish (f->source, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (depth->bids->len, ==, 1000);
+  g_assert_cmpuint (depth->asks->len, ==, 1000);
+  g_assert_cmpfloat (g_array_index (depth->bids, LodeDepthLevel, 0).price, <,
+                     g_array_index (depth->asks, LodeDepthLevel, 0).price);
+}
+
+static void
+test_symbols (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) symbols = NULL;
+
+  lode_source_list_symbols_async (f->source, NULL, on_result, &result);
+  symbols = lode_source_list_symbols_finish (f->source, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (symbols->len, ==, 3);
+  g_assert_cmpstr (((LodeSymbolInfo *) g_ptr_array_index (symbols, 2))->id, ==, "BTCPERP");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* See test-http.c: no GNOME proxy resolver without its schema. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/sources/bybit/parse/klines", test_parse_klines);
+  g_test_add_func ("/sources/bybit/parse/open-interest", test_parse_open_interest);
+  g_test_add_func ("/sources/bybit/parse/ratio", test_parse_ratio);
+  g_test_add_func ("/sources/bybit/parse/funding", test_parse_funding);
+  g_test_add_func ("/sources/bybit/parse/depth", test_parse_depth);
+  g_test_add_func ("/sources/bybit/parse/symbols", test_parse_symbols);
+  g_test_add_func ("/sources/bybit/parse/errors", test_parse_errors);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/sources/bybit/identity", test_identity);
+  ADD ("/sources/bybit/klines/paging", test_klines_paging);
+  ADD ("/sources/bybit/market/oi-usd", test_market_oi_usd);
+  ADD ("/sources/bybit/market/two-sided-oi", test_market_two_sided);
+  ADD ("/sources/bybit/oi/without-candles", test_oi_alone);
+  ADD ("/sources/bybit/retry/10006", test_rate_limit_10006);
+  ADD ("/sources/bybit/retry/403-backs-off", test_ban_403);
+  ADD ("/sources/bybit/venue-error", test_venue_error);
+  ADD ("/sources/bybit/bad-bodies", test_bad_bodies);
+  ADD ("/sources/bybit/funding", test_funding);
+  ADD ("/sources/bybit/depth", test_depth);
+  ADD ("/sources/bybit/symbols", test_symbols);
+
+  return g_test_run ();
+}
