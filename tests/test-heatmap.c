@@ -396,16 +396,17 @@ naive_grid (const LodeCandle      *c,
       for (guint k = 0; k < sim.live->len; k++)
         {
           const NaiveLevel *l = &g_array_index (sim.live, NaiveLevel, k);
-          double r;
+          guint r;
 
           if ((v->mode == LODE_RENDER_MODE_LONG && l->side != LODE_SIDE_LONG)
               || (v->mode == LODE_RENDER_MODE_SHORT && l->side != LODE_SIDE_SHORT))
             continue;
           if (!(l->price >= v->price_min && l->price < v->price_max))
             continue;
-          r = floor ((l->price - v->price_min) / delta);
-          if (r >= v->rows)
-            r = v->rows - 1;
+          /* §5: row r is [min + r·δ, min + (r + 1)·δ), the top one ending
+           * at price_max; found by walking the boundaries. */
+          for (r = 0; r + 1 < v->rows && l->price >= v->price_min + (r + 1) * delta; r++)
+            ;
           acc[(gsize) r * v->columns + col] += l->amount;
         }
     }

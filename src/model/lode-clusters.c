@@ -35,10 +35,15 @@ profile_new (const LodeLevelSet *set,
       double p = levels[k].price;
       double r;
 
-      /* The same row rule as the heatmap (§5): outside levels are ignored. */
+      /* The same row rule as the heatmap (§5): row r is [min + r·δ,
+       * min + (r + 1)·δ) as computed in double; outside levels are ignored. */
       if (!(p >= price_min && p < price_max))
         continue;
       r = floor ((p - price_min) / bucket);
+      if (r > 0 && p < price_min + r * bucket)
+        r--;
+      else if (r + 1 < rows && p >= price_min + (r + 1) * bucket)
+        r++;
       if (r >= rows)
         r = rows - 1;
 

@@ -2,7 +2,6 @@
 
 #include "config.h"
 
-#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -36,49 +35,42 @@ lode_heatmap_view_get_candle (const LodeHeatmapView *view,
   return (gssize) (view->first_candle + k - 1);
 }
 
+/* §5 row r covers [price_min + r·δ, price_min + (r + 1)·δ): the boundary
+ * b_r = price_min + r·δ as computed in double, b_R = price_max. A guess
+ * from 1/δ is off by at most one row and is corrected against the two
+ * boundaries around it: no division, and a price exactly on a boundary
+ * always lands in the row above it. */
+static inline double
+row_boundary (double price_min,
+              double price_max,
+              double delta,
+              guint  rows,
+              gint64 r)
+{
+  return r >= rows ? price_max : price_min + r * delta;
+}
+
 static inline gint
 row_of_price (double price,
               double price_min,
               double price_max,
               double delta,
+              double inv_delta,
               guint  rows)
 {
-  double r;
+  gint64 r;
 
   if (!(price >= price_min && price < price_max))
     return -1;
 
-  r = floor ((price - price_min) / delta);
+  r = (gint64) ((price - price_min) * inv_delta);
+  r = CLAMP (r, 0, (gint64) rows - 1);
+  if (price < row_boundary (price_min, price_max, delta, rows, r))
+    r--;
+  else if (price >= row_boundary (price_min, price_max, delta, rows, r + 1))
+    r++;
 
-  return r >= rows ? (gint) rows - 1 : (gint) r;
-}
-
-/* row_of_price() without its division (whose latency sits on every
- * level's path to memory): multiply by 1/δ, and only where the product
- * lies within a few ulps of a row boundary — where it could round to the
- * other side of the division's result — divide after all. */
-static inline gint
-row_of_price_fast (double price,
-                   double price_min,
-                   double price_max,
-                   double delta,
-                   double inv_delta,
-                   guint  rows)
-{
-  double x, f, slack;
-  gint r;
-
-  if (!(price >= price_min && price < price_max))
-    return -1;
-
-  x = (price - price_min) * inv_delta;
-  r = (gint) x;
-  f = x - r;
-  slack = 8 * DBL_EPSILON * (x + 1);
-  if (f < slack || 1 - f < slack)
-    return row_of_price (price, price_min, price_max, delta, rows);
-
-  return r >= (gint) rows ? (gint) rows - 1 : r;
+  return (gint) CLAMP (r, 0, (gint64) rows - 1);
 }
 
 gint
@@ -91,7 +83,8 @@ lode_heatmap_view_get_row (const LodeHeatmapView *view,
     return -1;
 
   return row_of_price (price, view->price_min, view->price_max,
-                       (view->price_max - view->price_min) / view->rows, view->rows);
+                       (view->price_max - view->price_min) / view->rows,
+                       view->rows / (view->price_max - view->price_min), view->rows);
 }
 
 /* First column in [c_lo, c_hi) whose b_c ≥ x (c_hi if none), x ≤ b_max.
@@ -104,6 +97,7 @@ typedef struct
   guint64        first;
   guint64        n_candles;
   guint64        columns;
+  double         ratio;      /* C / N */
   guint          c_lo;
   guint          c_hi;
 } ColumnMap;
@@ -112,25 +106,27 @@ static inline guint
 column_of (const ColumnMap *m,
            gsize            x)
 {
-  guint64 y, c;
+  gint64 y, yc, c;
 
   if (m->table != NULL)
     return m->table[x];
 
   if (x + 1 <= m->first)
     return m->c_lo;
-  y = x + 1 - m->first;
+  y = (gint64) (x + 1 - m->first);
+  yc = y * (gint64) m->columns;
 
   /* ⌈y·C/N⌉ − 1 without a 64-bit division (a dozen cycles of latency per
-   * level): a floating-point guess, then made exact with two products. */
-  c = (guint64) (y * ((double) m->columns / (double) m->n_candles));
-  while (c > 0 && c * m->n_candles >= y * m->columns)
+   * level): a floating-point guess (signed, which converts in one
+   * instruction), then made exact with a product or two. */
+  c = (gint64) (y * m->ratio);
+  while (c > 0 && c * (gint64) m->n_candles >= yc)
     c--;
-  while (c * m->n_candles < y * m->columns)
+  while (c * (gint64) m->n_candles < yc)
     c++;
   c = c > 0 ? c - 1 : 0;
 
-  return (guint) CLAMP (c, m->c_lo, m->c_hi);
+  return (guint) CLAMP (c, (gint64) m->c_lo, (gint64) m->c_hi);
 }
 
 /* Adds @model's §5 grid for the columns whose snapshots are @bcol (one per
@@ -213,6 +209,7 @@ accumulate_model (const LodeLiqModel    *model,
   map.first = view->first_candle;
   map.n_candles = view->n_candles;
   map.columns = C;
+  map.ratio = view->n_candles > 0 ? (double) C / view->n_candles : 0;
   if (!regular)
     {
       guint c = c_lo;
@@ -298,11 +295,14 @@ accumulate_model (const LodeLiqModel    *model,
           cs_cached = column_of (&map, cs_j);
         }
       cs = cs_cached;
+      /* Gone before its first column's snapshot: never visible. */
+      if (cs >= c_hi || l->end <= (gsize) bcol[cs])
+        continue;
       ce = l->end > b_max ? c_hi : column_of (&map, l->end);
       if (cs >= ce)
         continue;
 
-      r = row_of_price_fast (l->price, view->price_min, view->price_max, delta, inv_delta, R);
+      r = row_of_price (l->price, view->price_min, view->price_max, delta, inv_delta, R);
       if (r < 0)
         continue;
 

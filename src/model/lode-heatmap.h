@@ -38,7 +38,8 @@ typedef struct
 gssize       lode_heatmap_view_get_candle (const LodeHeatmapView *view,
                                            guint                  column);
 /* The row of @price, or -1 if it lies outside [price_min, price_max) or is
- * NaN: r = floor ((price − price_min) / δ), kept ≤ R − 1 against rounding. */
+ * NaN: the r with price_min + r·δ ≤ price < price_min + (r + 1)·δ, the
+ * boundaries as computed in double and the top one price_max. */
 gint         lode_heatmap_view_get_row    (const LodeHeatmapView *view,
                                            double                 price);
 
