@@ -8,7 +8,13 @@
 #include "lode-data-controller.h"
 #include "lode-demo-source.h"
 #include "lode-file-source.h"
+#include "lode-http.h"
 #include "lode-interval.h"
+#include "lode-source.h"
+#include "lode-store.h"
+#include "lode-venue-loader.h"
+
+#define DAY_MS G_GINT64_CONSTANT (86400000)
 
 struct _LodeDataController
 {
@@ -17,24 +23,42 @@ struct _LodeDataController
   /* Inputs. */
   char            *source;
   char            *file;
+  char            *symbol;
+  char           **merge_venues;
   char            *interval;
   char            *tiers;
   double           mmr;
   guint            lookback;
+  guint            refresh_interval;
+  char            *store_path;
+  GHashTable      *base_urls;     /* venue id → URL */
+  gint64           now_ms;
 
   /* Outputs. */
   LodeSnapshot    *snapshot;
   char            *error;
+  char            *notice;
   char            *source_label;
   gboolean         loading;
+  double           progress;
+  char            *progress_text;
+  gint64           updated;
 
-  /* The market of the last load, reused while only the model's
-   * parameters change; market_key says which inputs made it. */
-  LodeMarket      *market;
+  /* The markets of the last load (primary first) and their labels, reused
+   * while only the model's parameters change; market_key says which
+   * inputs made them. */
+  GPtrArray       *markets;
+  GPtrArray       *labels;
   char            *market_key;
+
+  LodeHttp        *http;
+  LodeStore       *store;
+  gboolean         store_opening;
+  gboolean         store_failed;
 
   GCancellable    *cancellable;
   guint            rebuild_source;
+  guint            refresh_source;
   gboolean         force_reload;
 };
 
@@ -44,43 +68,116 @@ enum {
   PROP_0,
   PROP_SOURCE,
   PROP_FILE,
+  PROP_SYMBOL,
+  PROP_MERGE_VENUES,
   PROP_INTERVAL,
   PROP_TIERS,
   PROP_MMR,
   PROP_LOOKBACK,
+  PROP_REFRESH_INTERVAL,
+  PROP_STORE_PATH,
   PROP_SNAPSHOT,
   PROP_LOADING,
+  PROP_PROGRESS,
+  PROP_PROGRESS_TEXT,
+  PROP_UPDATED,
   PROP_ERROR,
+  PROP_NOTICE,
   PROP_SOURCE_LABEL,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-/* Length of the demo market: about 30 days where that still gives enough
- * candles to read a heatmap, more for the coarse intervals. */
+static void queue_rebuild (LodeDataController *self);
+
+static gboolean
+is_venue (const char *source)
+{
+  const char * const *ids = lode_source_list_ids ();
+
+  return source != NULL && g_strv_contains (ids, source);
+}
+
+/* How much history a live load asks for: enough candles for the heatmap
+ * to build up, few enough pages for a quick first load. */
+static gint64
+history_ms_for (gint64 interval_ms)
+{
+  if (interval_ms <= 60 * 1000)
+    return 2 * DAY_MS;
+  if (interval_ms <= 5 * 60 * 1000)
+    return 7 * DAY_MS;
+  if (interval_ms <= 15 * 60 * 1000)
+    return 14 * DAY_MS;
+  if (interval_ms <= 60 * 60 * 1000)
+    return 30 * DAY_MS;
+  if (interval_ms <= 4 * 60 * 60 * 1000)
+    return 90 * DAY_MS;
+  return 365 * DAY_MS;
+}
+
+/* The demo's length: about 30 days where that still gives enough candles
+ * to read a heatmap, more for the coarse intervals. */
 static guint
 demo_days_for (gint64 interval_ms)
 {
-  if (interval_ms >= 24 * 60 * 60 * 1000)
+  if (interval_ms >= DAY_MS)
     return 365;
   if (interval_ms >= 4 * 60 * 60 * 1000)
     return 120;
   return LODE_DEMO_DEFAULT_DAYS;
 }
 
+char *
+lode_data_controller_map_symbol (const char *venue,
+                                 const char *symbol)
+{
+  static const char * const quotes[] = { "USDT", "USDC", "PERP", "USD", NULL };
+  g_autofree char *asset = NULL;
+  const char *dash;
+
+  g_return_val_if_fail (venue != NULL, NULL);
+  g_return_val_if_fail (symbol != NULL, NULL);
+
+  /* The base asset: BTC-USDT-SWAP → BTC, BTCUSDT → BTC, BTC → BTC. */
+  if ((dash = strchr (symbol, '-')) != NULL)
+    asset = g_strndup (symbol, dash - symbol);
+  else
+    {
+      asset = g_strdup (symbol);
+      for (guint i = 0; quotes[i] != NULL; i++)
+        {
+          if (g_str_has_suffix (asset, quotes[i]) && strlen (asset) > strlen (quotes[i]))
+            {
+              asset[strlen (asset) - strlen (quotes[i])] = '\0';
+              break;
+            }
+        }
+    }
+
+  if (g_str_equal (venue, "okx"))
+    return g_strdup_printf ("%s-USDT-SWAP", asset);
+  if (g_str_equal (venue, "hyperliquid"))
+    return g_steal_pointer (&asset);
+
+  return g_strdup_printf ("%sUSDT", asset);
+}
+
+/* Build jobs ------------------------------------------------------------ */
+
 /* What the worker needs; it owns all of it. */
 typedef struct
 {
   char            *source;
   char            *file;
-  char            *interval;
   char            *symbol;
   gint64           interval_ms;
   guint            demo_days;
   LodeModelParams  params;
-  LodeMarket      *market;   /* reused when not NULL, with its label */
-  char            *label;
+  GPtrArray       *markets;  /* LodeMarket, primary first; empty: load demo/file */
+  GPtrArray       *labels;
+  char            *warning;  /* shown with the result: stored data, a venue missing */
   gint             cancel;   /* set from the GCancellable, polled by the model */
   gulong           cancel_id;
   GCancellable    *cancellable;
@@ -88,9 +185,9 @@ typedef struct
 
 typedef struct
 {
-  LodeMarket   *market;
+  GPtrArray    *markets;
+  GPtrArray    *labels;
   LodeSnapshot *snapshot;
-  char         *label;
 } BuildResult;
 
 static void
@@ -101,20 +198,26 @@ build_job_free (BuildJob *job)
   g_clear_object (&job->cancellable);
   g_free (job->source);
   g_free (job->file);
-  g_free (job->interval);
   g_free (job->symbol);
-  g_free (job->label);
-  g_clear_pointer (&job->market, lode_market_unref);
+  g_free (job->warning);
+  g_clear_pointer (&job->markets, g_ptr_array_unref);
+  g_clear_pointer (&job->labels, g_ptr_array_unref);
   g_free (job);
 }
 
 static void
 build_result_free (BuildResult *result)
 {
-  g_clear_pointer (&result->market, lode_market_unref);
+  g_clear_pointer (&result->markets, g_ptr_array_unref);
+  g_clear_pointer (&result->labels, g_ptr_array_unref);
   g_clear_pointer (&result->snapshot, lode_snapshot_unref);
-  g_free (result->label);
   g_free (result);
+}
+
+static GPtrArray *
+markets_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) lode_market_unref);
 }
 
 static void
@@ -126,24 +229,23 @@ on_cancelled (GCancellable *cancellable,
   g_atomic_int_set (&job->cancel, 1);
 }
 
-static LodeMarket *
-load_market (BuildJob  *job,
-             char     **label,
-             GError   **error)
+/* The demo or a CSV file, loaded in the worker. */
+static gboolean
+load_local_market (BuildJob  *job,
+                   GError   **error)
 {
+  LodeMarket *market;
+
   if (g_strcmp0 (job->source, "file") == 0)
     {
-      g_autofree char *basename = NULL;
-
       if (job->file == NULL || *job->file == '\0')
         {
           g_set_error_literal (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_INVALID_ARGUMENT,
                                _("No CSV file is chosen"));
-          return NULL;
+          return FALSE;
         }
-      basename = g_path_get_basename (job->file);
-      *label = g_strdup (basename);
-      return lode_file_source_load (job->file, error);
+      market = lode_file_source_load (job->file, error);
+      g_ptr_array_add (job->labels, g_path_get_basename (job->file));
     }
   else
     {
@@ -152,9 +254,15 @@ load_market (BuildJob  *job,
       lode_demo_params_init_default (&params);
       params.interval_ms = job->interval_ms;
       params.days = job->demo_days;
-      *label = g_strdup (lode_demo_source_get_label ());
-      return lode_demo_market_generate (&params, error);
+      market = lode_demo_market_generate (&params, error);
+      g_ptr_array_add (job->labels, g_strdup (lode_demo_source_get_label ()));
     }
+
+  if (market == NULL)
+    return FALSE;
+
+  g_ptr_array_add (job->markets, market);
+  return TRUE;
 }
 
 static void
@@ -164,19 +272,12 @@ build_worker (GTask        *task,
               GCancellable *cancellable)
 {
   BuildJob *job = task_data;
-  g_autoptr(LodeMarket) market = NULL;
-  g_autoptr(LodeLiqModel) model = NULL;
-  g_autofree char *label = NULL;
+  g_autofree LodeVenueModel *venues = NULL;
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) lode_liq_model_unref);
   g_autoptr(GError) error = NULL;
   BuildResult *result;
-  LodeVenueModel venue;
 
-  if (job->market != NULL)
-    {
-      market = lode_market_ref (job->market);
-      label = g_strdup (job->label);
-    }
-  else if (!(market = load_market (job, &label, &error)))
+  if (job->markets->len == 0 && !load_local_market (job, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -185,31 +286,44 @@ build_worker (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  model = lode_liq_model_build (market, &job->params, &job->cancel, &error);
-  if (model == NULL)
+  /* §9: each venue's series runs through the model on its own. */
+  venues = g_new0 (LodeVenueModel, job->markets->len);
+  for (guint i = 0; i < job->markets->len; i++)
     {
-      if (g_error_matches (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_CANCELLED))
-        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", error->message);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      LodeLiqModel *model = lode_liq_model_build (g_ptr_array_index (job->markets, i),
+                                                  &job->params, &job->cancel, &error);
+
+      if (model == NULL)
+        {
+          if (g_error_matches (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_CANCELLED))
+            g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", error->message);
+          else
+            g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_ptr_array_add (models, model);
+      venues[i].label = g_ptr_array_index (job->labels, i);
+      venues[i].model = model;
     }
 
-  venue.label = label;
-  venue.model = model;
-
   result = g_new0 (BuildResult, 1);
-  result->market = g_steal_pointer (&market);
-  result->snapshot = lode_snapshot_new (&venue, 1, job->symbol);
-  result->label = g_steal_pointer (&label);
+  result->snapshot = lode_snapshot_new (venues, job->markets->len, job->symbol);
+  result->markets = g_ptr_array_ref (job->markets);
+  result->labels = g_ptr_array_ref (job->labels);
   g_task_return_pointer (task, result, (GDestroyNotify) build_result_free);
 }
+
+/* State ------------------------------------------------------------------ */
 
 static char *
 market_key (LodeDataController *self)
 {
-  return g_strdup_printf ("%s\n%s\n%s", self->source,
+  g_autofree char *merged = self->merge_venues ? g_strjoinv (",", self->merge_venues) : NULL;
+
+  return g_strdup_printf ("%s\n%s\n%s\n%s\n%s", self->source,
                           g_strcmp0 (self->source, "file") == 0 ? self->file : "",
+                          is_venue (self->source) ? self->symbol : "",
+                          is_venue (self->source) && merged ? merged : "",
                           self->interval);
 }
 
@@ -225,15 +339,51 @@ set_loading (LodeDataController *self,
 }
 
 static void
+set_string_output (LodeDataController  *self,
+                   char               **field,
+                   const char          *value,
+                   guint                prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
 set_error (LodeDataController *self,
            const char         *message)
 {
-  if (g_strcmp0 (self->error, message) == 0)
-    return;
+  set_string_output (self, &self->error, message, PROP_ERROR);
+}
 
-  g_free (self->error);
-  self->error = g_strdup (message);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+static void
+set_progress (LodeDataController *self,
+              double              fraction,
+              const char         *text)
+{
+  if (self->progress != fraction)
+    {
+      self->progress = fraction;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  set_string_output (self, &self->progress_text, text, PROP_PROGRESS_TEXT);
+}
+
+static char *
+label_for (GPtrArray *labels)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (i > 0)
+        g_string_append (text, " + ");
+      g_string_append (text, g_ptr_array_index (labels, i));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static void
@@ -244,6 +394,7 @@ build_done (GObject      *object,
   LodeDataController *self = LODE_DATA_CONTROLLER (object);
   BuildJob *job = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
   BuildResult *result;
 
   result = g_task_propagate_pointer (G_TASK (res), &error);
@@ -258,6 +409,7 @@ build_done (GObject      *object,
 
   g_clear_object (&self->cancellable);
   set_loading (self, FALSE);
+  set_progress (self, -1, NULL);
 
   if (result == NULL)
     {
@@ -266,38 +418,307 @@ build_done (GObject      *object,
       return;
     }
 
-  if (job->market == NULL)
-    {
-      g_clear_pointer (&self->market, lode_market_unref);
-      self->market = lode_market_ref (result->market);
-      g_free (self->market_key);
-      self->market_key = market_key (self);
+  g_clear_pointer (&self->markets, g_ptr_array_unref);
+  g_clear_pointer (&self->labels, g_ptr_array_unref);
+  self->markets = g_ptr_array_ref (result->markets);
+  self->labels = g_ptr_array_ref (result->labels);
+  g_free (self->market_key);
+  self->market_key = market_key (self);
 
-      g_free (self->source_label);
-      self->source_label = g_strdup (result->label);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_LABEL]);
-    }
+  label = label_for (self->labels);
+  set_string_output (self, &self->source_label, label, PROP_SOURCE_LABEL);
 
   g_clear_pointer (&self->snapshot, lode_snapshot_unref);
   self->snapshot = lode_snapshot_ref (result->snapshot);
-  set_error (self, NULL);
+  set_error (self, job->warning);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
+
+  self->updated = g_get_real_time () / 1000;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED]);
 
   build_result_free (result);
 }
+
+/* Starts the model build of @job in a worker. */
+static void
+run_build (LodeDataController *self,
+           BuildJob           *job)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (job->cancellable == NULL)
+    job->cancellable = g_object_ref (self->cancellable);
+  job->cancel_id = g_cancellable_connect (job->cancellable, G_CALLBACK (on_cancelled), job, NULL);
+
+  task = g_task_new (self, self->cancellable, build_done, NULL);
+  g_task_set_source_tag (task, run_build);
+  g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
+  g_task_run_in_thread (task, build_worker);
+}
+
+/* Live venues -------------------------------------------------------------- */
+
+/* One refresh of one or more venues: each loads through the store; when
+ * all are back, the model is built from those that succeeded. */
+typedef struct
+{
+  LodeDataController *self;
+  BuildJob           *job;
+  guint               n_venues;
+  guint               pending;
+  LodeMarket        **markets;
+  char              **labels;
+  GError             *primary_error;
+  GString            *warnings;
+  guint              *pages_done;
+  guint              *pages_expected;
+} VenueBatch;
+
+typedef struct
+{
+  VenueBatch *batch;
+  guint       index;
+} VenueSlot;
+
+static void
+venue_batch_free (VenueBatch *batch)
+{
+  for (guint i = 0; i < batch->n_venues; i++)
+    {
+      g_clear_pointer (&batch->markets[i], lode_market_unref);
+      g_free (batch->labels[i]);
+    }
+  g_free (batch->markets);
+  g_free (batch->labels);
+  g_free (batch->pages_done);
+  g_free (batch->pages_expected);
+  g_clear_error (&batch->primary_error);
+  g_string_free (batch->warnings, TRUE);
+  g_clear_pointer (&batch->job, build_job_free);
+  g_object_unref (batch->self);
+  g_free (batch);
+}
+
+/* Page counts of all venues and series, summed: expected grows as each
+ * series learns how many pages it needs. */
+static void
+on_venue_progress (guint    pages_done,
+                   guint    pages_expected,
+                   gpointer user_data)
+{
+  VenueSlot *slot = user_data;
+  VenueBatch *batch = slot->batch;
+  guint done = 0, expected = 0;
+  g_autofree char *text = NULL;
+
+  if (batch->job->cancellable != batch->self->cancellable)
+    return;
+
+  batch->pages_done[slot->index]++;
+  batch->pages_expected[slot->index] = MAX (batch->pages_expected[slot->index],
+                                            batch->pages_done[slot->index] + (pages_expected > pages_done ? pages_expected - pages_done : 0));
+  for (guint i = 0; i < batch->n_venues; i++)
+    {
+      done += batch->pages_done[i];
+      expected += MAX (batch->pages_expected[i], batch->pages_done[i]);
+    }
+
+  /* Translators: pages of a history download */
+  text = g_strdup_printf (_("Page %u of %u"), done, MAX (expected, done));
+  set_progress (batch->self, expected > 0 ? (double) done / MAX (expected, done) : -1, text);
+}
+
+static void
+venue_batch_finish (VenueBatch *batch)
+{
+  LodeDataController *self = batch->self;
+  BuildJob *job = g_steal_pointer (&batch->job);
+
+  if (job->cancellable != self->cancellable)
+    {
+      build_job_free (job);
+      venue_batch_free (batch);
+      return;
+    }
+
+  if (batch->markets[0] == NULL)
+    {
+      /* Nothing for the primary venue: the last chart stays. */
+      g_clear_object (&self->cancellable);
+      set_loading (self, FALSE);
+      set_progress (self, -1, NULL);
+      set_error (self, batch->primary_error ? batch->primary_error->message : _("No data"));
+      build_job_free (job);
+      venue_batch_free (batch);
+      return;
+    }
+
+  for (guint i = 0; i < batch->n_venues; i++)
+    {
+      if (batch->markets[i] == NULL)
+        continue;
+      g_ptr_array_add (job->markets, g_steal_pointer (&batch->markets[i]));
+      g_ptr_array_add (job->labels, g_steal_pointer (&batch->labels[i]));
+    }
+
+  /* Stored data or some venues only: shown, and said. */
+  if (batch->warnings->len > 0)
+    job->warning = g_strdup (batch->warnings->str);
+  set_progress (self, -1, NULL);
+  run_build (self, job);
+  venue_batch_free (batch);
+}
+
+static void
+on_venue_loaded (GObject      *object,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  VenueSlot *slot = user_data;
+  VenueBatch *batch = slot->batch;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+  guint index = slot->index;
+
+  g_free (slot);
+
+  batch->markets[index] = lode_venue_load_finish (res, &warning, &error);
+  if (batch->markets[index] == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("%s: %s"), batch->labels[index], error->message);
+
+      if (index == 0)
+        batch->primary_error = g_error_new_literal (error->domain, error->code, text);
+      else
+        warning = g_steal_pointer (&text);
+    }
+  if (warning != NULL)
+    {
+      if (batch->warnings->len > 0)
+        g_string_append (batch->warnings, "\n");
+      g_string_append (batch->warnings, warning);
+    }
+
+  if (--batch->pending == 0)
+    venue_batch_finish (batch);
+}
+
+static LodeSource *
+source_for (LodeDataController *self,
+            const char         *id)
+{
+  /* One shared session, made when a venue is first used. */
+  if (self->http == NULL)
+    self->http = lode_http_new ();
+
+  return lode_source_new_for_id (id, self->http, g_hash_table_lookup (self->base_urls, id));
+}
+
+static void
+start_venue_batch (LodeDataController *self,
+                   BuildJob           *job)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  gint64 now = self->now_ms > 0 ? self->now_ms : g_get_real_time () / 1000;
+  gint64 end = (now / job->interval_ms + 1) * job->interval_ms;  /* includes the open candle */
+  gint64 start = end - history_ms_for (job->interval_ms);
+  VenueBatch *batch;
+
+  g_ptr_array_add (ids, self->source);
+  for (guint i = 0; self->merge_venues != NULL && self->merge_venues[i] != NULL; i++)
+    if (is_venue (self->merge_venues[i]) && !g_str_equal (self->merge_venues[i], self->source))
+      g_ptr_array_add (ids, self->merge_venues[i]);
+
+  batch = g_new0 (VenueBatch, 1);
+  batch->self = g_object_ref (self);
+  batch->job = job;
+  batch->n_venues = ids->len;
+  batch->pending = ids->len;
+  batch->markets = g_new0 (LodeMarket *, ids->len);
+  batch->labels = g_new0 (char *, ids->len);
+  batch->pages_done = g_new0 (guint, ids->len);
+  batch->pages_expected = g_new0 (guint, ids->len);
+  batch->warnings = g_string_new (NULL);
+  job->cancellable = g_object_ref (self->cancellable);
+
+  set_progress (self, -1, _("Connecting…"));
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(LodeSource) source = source_for (self, g_ptr_array_index (ids, i));
+      g_autofree char *symbol = lode_data_controller_map_symbol (g_ptr_array_index (ids, i), self->symbol);
+      VenueSlot *slot = g_new0 (VenueSlot, 1);
+
+      slot->batch = batch;
+      slot->index = i;
+      batch->labels[i] = g_strdup (lode_source_get_label (source));
+      lode_venue_load_async (source, self->store, symbol, job->interval_ms, start, end,
+                             on_venue_progress, slot, self->cancellable,
+                             on_venue_loaded, slot);
+    }
+}
+
+/* The store --------------------------------------------------------------- */
+
+static void
+on_store_opened (GObject      *object,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  g_autoptr(LodeDataController) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->store_opening = FALSE;
+  self->store = lode_store_open_finish (res, &error);
+  if (self->store == NULL)
+    {
+      /* Live data still works, only without history. */
+      self->store_failed = TRUE;
+      set_string_output (self, &self->notice, error->message, PROP_NOTICE);
+    }
+  else if (lode_store_get_recovery_notice (self->store) != NULL)
+    set_string_output (self, &self->notice, lode_store_get_recovery_notice (self->store), PROP_NOTICE);
+
+  queue_rebuild (self);
+}
+
+/* Opens the store once, on its worker; FALSE while that is under way. */
+static gboolean
+ensure_store (LodeDataController *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->store != NULL || self->store_failed
+      || (self->store_path != NULL && *self->store_path == '\0'))
+    return TRUE;
+  if (self->store_opening)
+    return FALSE;
+
+  self->store_opening = TRUE;
+  path = self->store_path ? g_strdup (self->store_path) : lode_store_get_default_path ();
+  lode_store_open_async (path, NULL, on_store_opened, g_object_ref (self));
+  return FALSE;
+}
+
+/* Rebuilds ------------------------------------------------------------------ */
 
 static gboolean
 start_rebuild (gpointer user_data)
 {
   LodeDataController *self = user_data;
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = market_key (self);
+  gboolean live = is_venue (self->source);
   BuildJob *job;
 
   self->rebuild_source = 0;
 
+  if (live && !ensure_store (self))
+    return G_SOURCE_REMOVE;  /* on_store_opened() queues us again */
+
   job = g_new0 (BuildJob, 1);
+  job->markets = markets_new ();
+  job->labels = g_ptr_array_new_with_free_func (g_free);
   lode_model_params_init_default (&job->params);
   job->params.mmr = self->mmr;
   job->params.lookback = self->lookback;
@@ -323,23 +744,31 @@ start_rebuild (gpointer user_data)
 
   job->source = g_strdup (self->source);
   job->file = g_strdup (self->file);
-  job->interval = g_strdup (self->interval);
-  job->symbol = g_strdup (g_strcmp0 (self->source, "file") == 0 ? NULL : "BTCUSDT");
   job->demo_days = demo_days_for (job->interval_ms);
-  if (!self->force_reload && self->market != NULL && g_strcmp0 (key, self->market_key) == 0)
+  if (live)
+    job->symbol = lode_data_controller_map_symbol (self->source, self->symbol);
+  else if (g_strcmp0 (self->source, "file") != 0)
+    job->symbol = g_strdup ("BTCUSDT");
+  set_loading (self, TRUE);
+
+  /* Only the model's parameters changed: the markets are reused. */
+  if (!self->force_reload && self->markets != NULL && g_strcmp0 (key, self->market_key) == 0)
     {
-      job->market = lode_market_ref (self->market);
-      job->label = g_strdup (self->source_label);
+      for (guint i = 0; i < self->markets->len; i++)
+        {
+          g_ptr_array_add (job->markets, lode_market_ref (g_ptr_array_index (self->markets, i)));
+          g_ptr_array_add (job->labels, g_strdup (g_ptr_array_index (self->labels, i)));
+        }
+      self->force_reload = FALSE;
+      run_build (self, job);
+      return G_SOURCE_REMOVE;
     }
-  job->cancellable = g_object_ref (self->cancellable);
-  job->cancel_id = g_cancellable_connect (job->cancellable, G_CALLBACK (on_cancelled), job, NULL);
   self->force_reload = FALSE;
 
-  task = g_task_new (self, self->cancellable, build_done, NULL);
-  g_task_set_source_tag (task, start_rebuild);
-  g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
-  set_loading (self, TRUE);
-  g_task_run_in_thread (task, build_worker);
+  if (live)
+    start_venue_batch (self, job);
+  else
+    run_build (self, job);
 
   return G_SOURCE_REMOVE;
 }
@@ -353,11 +782,31 @@ queue_rebuild (LodeDataController *self)
     self->rebuild_source = g_idle_add_full (G_PRIORITY_DEFAULT, start_rebuild, self, NULL);
 }
 
+static gboolean
+on_refresh (gpointer user_data)
+{
+  LodeDataController *self = user_data;
+
+  /* A refresh never piles up on a load that is still running. */
+  if (is_venue (self->source) && !self->loading)
+    lode_data_controller_reload (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static void
-set_string (LodeDataController  *self,
-            char               **field,
-            const char          *value,
-            guint                prop)
+restart_refresh_timer (LodeDataController *self)
+{
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->refresh_interval > 0)
+    self->refresh_source = g_timeout_add_seconds (self->refresh_interval, on_refresh, self);
+}
+
+static void
+set_input_string (LodeDataController  *self,
+                  char               **field,
+                  const char          *value,
+                  guint                prop)
 {
   if (g_strcmp0 (*field, value) == 0)
     return;
@@ -368,6 +817,8 @@ set_string (LodeDataController  *self,
   queue_rebuild (self);
 }
 
+/* GObject ------------------------------------------------------------------ */
+
 static void
 lode_data_controller_dispose (GObject *object)
 {
@@ -377,6 +828,9 @@ lode_data_controller_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_object (&self->store);
+  g_clear_object (&self->http);
 
   G_OBJECT_CLASS (lode_data_controller_parent_class)->dispose (object);
 }
@@ -388,13 +842,20 @@ lode_data_controller_finalize (GObject *object)
 
   g_free (self->source);
   g_free (self->file);
+  g_free (self->symbol);
+  g_strfreev (self->merge_venues);
   g_free (self->interval);
   g_free (self->tiers);
+  g_free (self->store_path);
+  g_clear_pointer (&self->base_urls, g_hash_table_unref);
   g_free (self->error);
+  g_free (self->notice);
   g_free (self->source_label);
+  g_free (self->progress_text);
   g_free (self->market_key);
   g_clear_pointer (&self->snapshot, lode_snapshot_unref);
-  g_clear_pointer (&self->market, lode_market_unref);
+  g_clear_pointer (&self->markets, g_ptr_array_unref);
+  g_clear_pointer (&self->labels, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lode_data_controller_parent_class)->finalize (object);
 }
@@ -415,6 +876,12 @@ lode_data_controller_get_property (GObject    *object,
     case PROP_FILE:
       g_value_set_string (value, self->file);
       break;
+    case PROP_SYMBOL:
+      g_value_set_string (value, self->symbol);
+      break;
+    case PROP_MERGE_VENUES:
+      g_value_set_boxed (value, self->merge_venues);
+      break;
     case PROP_INTERVAL:
       g_value_set_string (value, self->interval);
       break;
@@ -427,14 +894,32 @@ lode_data_controller_get_property (GObject    *object,
     case PROP_LOOKBACK:
       g_value_set_uint (value, self->lookback);
       break;
+    case PROP_REFRESH_INTERVAL:
+      g_value_set_uint (value, self->refresh_interval);
+      break;
+    case PROP_STORE_PATH:
+      g_value_set_string (value, self->store_path);
+      break;
     case PROP_SNAPSHOT:
       g_value_set_boxed (value, self->snapshot);
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
+    case PROP_PROGRESS_TEXT:
+      g_value_set_string (value, self->progress_text);
+      break;
+    case PROP_UPDATED:
+      g_value_set_int64 (value, self->updated);
+      break;
     case PROP_ERROR:
       g_value_set_string (value, self->error);
+      break;
+    case PROP_NOTICE:
+      g_value_set_string (value, self->notice);
       break;
     case PROP_SOURCE_LABEL:
       g_value_set_string (value, self->source_label);
@@ -455,16 +940,34 @@ lode_data_controller_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SOURCE:
-      set_string (self, &self->source, g_value_get_string (value), prop_id);
+      set_input_string (self, &self->source, g_value_get_string (value), prop_id);
       break;
     case PROP_FILE:
-      set_string (self, &self->file, g_value_get_string (value), prop_id);
+      set_input_string (self, &self->file, g_value_get_string (value), prop_id);
+      break;
+    case PROP_SYMBOL:
+      set_input_string (self, &self->symbol, g_value_get_string (value), prop_id);
+      break;
+    case PROP_MERGE_VENUES:
+      {
+        const char * const *venues = g_value_get_boxed (value);
+        g_autofree char *old = self->merge_venues ? g_strjoinv (",", self->merge_venues) : NULL;
+        g_autofree char *new = venues ? g_strjoinv (",", (char **) venues) : NULL;
+
+        if (g_strcmp0 (old, new) != 0)
+          {
+            g_strfreev (self->merge_venues);
+            self->merge_venues = g_strdupv ((char **) venues);
+            g_object_notify_by_pspec (object, pspec);
+            queue_rebuild (self);
+          }
+      }
       break;
     case PROP_INTERVAL:
-      set_string (self, &self->interval, g_value_get_string (value), prop_id);
+      set_input_string (self, &self->interval, g_value_get_string (value), prop_id);
       break;
     case PROP_TIERS:
-      set_string (self, &self->tiers, g_value_get_string (value), prop_id);
+      set_input_string (self, &self->tiers, g_value_get_string (value), prop_id);
       break;
     case PROP_MMR:
       if (self->mmr != g_value_get_double (value))
@@ -481,6 +984,17 @@ lode_data_controller_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
           queue_rebuild (self);
         }
+      break;
+    case PROP_REFRESH_INTERVAL:
+      if (self->refresh_interval != g_value_get_uint (value))
+        {
+          self->refresh_interval = g_value_get_uint (value);
+          restart_refresh_timer (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_STORE_PATH:
+      self->store_path = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -501,14 +1015,25 @@ lode_data_controller_class_init (LodeDataControllerClass *klass)
 
   properties[PROP_SOURCE] = g_param_spec_string ("source", NULL, NULL, "demo", rw);
   properties[PROP_FILE] = g_param_spec_string ("file", NULL, NULL, NULL, rw);
+  properties[PROP_SYMBOL] = g_param_spec_string ("symbol", NULL, NULL, "BTCUSDT", rw);
+  properties[PROP_MERGE_VENUES] = g_param_spec_boxed ("merge-venues", NULL, NULL, G_TYPE_STRV, rw);
   properties[PROP_INTERVAL] = g_param_spec_string ("interval", NULL, NULL, "1h", rw);
   properties[PROP_TIERS] = g_param_spec_string ("tiers", NULL, NULL,
                                                 "10:0.3,25:0.3,50:0.25,100:0.15", rw);
   properties[PROP_MMR] = g_param_spec_double ("mmr", NULL, NULL, 0.0, 0.5, 0.004, rw);
   properties[PROP_LOOKBACK] = g_param_spec_uint ("lookback", NULL, NULL, 0, G_MAXUINT, 0, rw);
+  properties[PROP_REFRESH_INTERVAL] = g_param_spec_uint ("refresh-interval", NULL, NULL,
+                                                         0, 24 * 3600, 60, rw);
+  properties[PROP_STORE_PATH] = g_param_spec_string ("store-path", NULL, NULL, NULL,
+                                                     G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                                     G_PARAM_STATIC_STRINGS);
   properties[PROP_SNAPSHOT] = g_param_spec_boxed ("snapshot", NULL, NULL, LODE_TYPE_SNAPSHOT, ro);
   properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, ro);
+  properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, -1.0, 1.0, -1.0, ro);
+  properties[PROP_PROGRESS_TEXT] = g_param_spec_string ("progress-text", NULL, NULL, NULL, ro);
+  properties[PROP_UPDATED] = g_param_spec_int64 ("updated", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, ro);
+  properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL, ro);
   properties[PROP_SOURCE_LABEL] = g_param_spec_string ("source-label", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -518,9 +1043,14 @@ static void
 lode_data_controller_init (LodeDataController *self)
 {
   self->source = g_strdup ("demo");
+  self->symbol = g_strdup ("BTCUSDT");
   self->interval = g_strdup ("1h");
   self->tiers = g_strdup ("10:0.3,25:0.3,50:0.25,100:0.15");
   self->mmr = 0.004;
+  self->refresh_interval = 60;
+  self->progress = -1;
+  self->base_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  restart_refresh_timer (self);
   queue_rebuild (self);
 }
 
@@ -528,6 +1058,12 @@ LodeDataController *
 lode_data_controller_new (void)
 {
   return g_object_new (LODE_TYPE_DATA_CONTROLLER, NULL);
+}
+
+LodeDataController *
+lode_data_controller_new_with_store (const char *store_path)
+{
+  return g_object_new (LODE_TYPE_DATA_CONTROLLER, "store-path", store_path, NULL);
 }
 
 LodeSnapshot *
@@ -562,6 +1098,14 @@ lode_data_controller_get_source_label (LodeDataController *self)
   return self->source_label;
 }
 
+gint64
+lode_data_controller_get_updated (LodeDataController *self)
+{
+  g_return_val_if_fail (LODE_IS_DATA_CONTROLLER (self), 0);
+
+  return self->updated;
+}
+
 void
 lode_data_controller_open_file (LodeDataController *self,
                                 const char         *path)
@@ -570,8 +1114,8 @@ lode_data_controller_open_file (LodeDataController *self,
   g_return_if_fail (path != NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (self, &self->file, path, PROP_FILE);
-  set_string (self, &self->source, "file", PROP_SOURCE);
+  set_input_string (self, &self->file, path, PROP_FILE);
+  set_input_string (self, &self->source, "file", PROP_SOURCE);
   g_object_thaw_notify (G_OBJECT (self));
   /* The same file again means "read it again". */
   self->force_reload = TRUE;
@@ -585,4 +1129,34 @@ lode_data_controller_reload (LodeDataController *self)
 
   self->force_reload = TRUE;
   queue_rebuild (self);
+}
+
+void
+lode_data_controller_set_base_url (LodeDataController *self,
+                                   const char         *venue,
+                                   const char         *base_url)
+{
+  g_return_if_fail (LODE_IS_DATA_CONTROLLER (self));
+  g_return_if_fail (venue != NULL);
+
+  if (g_strcmp0 (g_hash_table_lookup (self->base_urls, venue), base_url) == 0)
+    return;
+
+  if (base_url != NULL && *base_url != '\0')
+    g_hash_table_insert (self->base_urls, g_strdup (venue), g_strdup (base_url));
+  else
+    g_hash_table_remove (self->base_urls, venue);
+
+  if (g_strcmp0 (self->source, venue) == 0
+      || (self->merge_venues != NULL && g_strv_contains ((const char * const *) self->merge_venues, venue)))
+    lode_data_controller_reload (self);
+}
+
+void
+lode_data_controller_set_now (LodeDataController *self,
+                              gint64              now_ms)
+{
+  g_return_if_fail (LODE_IS_DATA_CONTROLLER (self));
+
+  self->now_ms = now_ms;
 }

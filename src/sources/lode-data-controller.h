@@ -11,33 +11,58 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LodeDataController, lode_data_controller, LODE, DATA_CONTROLLER, GObject)
 
-/* Sits between the sources and the UI: loads the market of the chosen
- * source and interval, rebuilds the model in a worker thread whenever an
- * input changes (a newer request cancels an older one), and publishes each
- * result as an immutable LodeSnapshot through the "snapshot" property, on
- * the main thread. A failure sets "error" and keeps the last good snapshot.
+/* Sits between the sources and the UI. It loads the market of the chosen
+ * source — the demo, a CSV file, or exchanges through the history store —
+ * rebuilds the model in a worker thread whenever an input changes (a newer
+ * request cancels an older one), refreshes live sources periodically, and
+ * publishes each result as an immutable LodeSnapshot through the
+ * "snapshot" property on the main thread. A failure sets "error" and keeps
+ * the last good snapshot.
  *
- * Properties (all readable; the inputs writable, so they bind to GSettings):
- *   source    "demo" or "file"
- *   file      path of the CSV file for source "file"
- *   interval  "1m" "5m" "15m" "1h" "4h" "1d"
- *   tiers     "10:0.3,25:0.3,50:0.25,100:0.15" (lode_model_params_parse_tiers)
- *   mmr       maintenance margin rate
- *   lookback  candles; 0 = all
- *   snapshot  (LodeSnapshot, read-only) the latest result, or NULL
- *   loading   (read-only) TRUE while work is under way
- *   error     (read-only) what failed last, or NULL when the last load worked
- *   source-label (read-only) "Demo market (simulated)", a file name, …
+ * Inputs (writable, so they bind to GSettings):
+ *   source          "demo", "file", or a venue: "binance" "bybit" "okx" "hyperliquid"
+ *   file            path of the CSV file for source "file"
+ *   symbol          the asset as the primary venue names it ("BTCUSDT"); other
+ *                   venues get theirs from its base asset (BTC → BTC-USDT-SWAP …)
+ *   merge-venues    further venues whose levels merge with the primary's (§9)
+ *   interval        "1m" "5m" "15m" "1h" "4h" "1d"
+ *   tiers, mmr, lookback   the model's parameters (§2)
+ *   refresh-interval seconds between refreshes of live sources; 0 = never
+ *   store-path      the history store's file; NULL = the default in the user
+ *                   cache dir, "" = no store (construct-only)
+ * Outputs (read-only):
+ *   snapshot        the latest result, or NULL
+ *   loading         TRUE while work is under way
+ *   progress        fraction of the pages of a history load, or -1 when unknown
+ *   progress-text   e.g. "Page 3 of 12"
+ *   updated         when the last load succeeded (ms since the epoch), or 0
+ *   error           what failed last, or NULL when the last load worked
+ *   notice          something to tell once (e.g. the store was rebuilt)
+ *   source-label    "Demo market (simulated)", a file name, "Binance + OKX" …
  */
-LodeDataController *lode_data_controller_new            (void);
-LodeSnapshot       *lode_data_controller_get_snapshot   (LodeDataController *self);
-gboolean            lode_data_controller_get_loading    (LodeDataController *self);
-const char         *lode_data_controller_get_error      (LodeDataController *self);
+LodeDataController *lode_data_controller_new              (void);
+LodeDataController *lode_data_controller_new_with_store   (const char         *store_path);
+LodeSnapshot       *lode_data_controller_get_snapshot     (LodeDataController *self);
+gboolean            lode_data_controller_get_loading      (LodeDataController *self);
+const char         *lode_data_controller_get_error        (LodeDataController *self);
 const char         *lode_data_controller_get_source_label (LodeDataController *self);
+gint64              lode_data_controller_get_updated      (LodeDataController *self);
 /* Switches to the CSV file at @path (source "file"). */
-void                lode_data_controller_open_file      (LodeDataController *self,
-                                                         const char         *path);
+void                lode_data_controller_open_file        (LodeDataController *self,
+                                                           const char         *path);
 /* Loads the market again and rebuilds, even if no input changed. */
-void                lode_data_controller_reload         (LodeDataController *self);
+void                lode_data_controller_reload           (LodeDataController *self);
+/* Where a venue's REST API is (tests and mirrors); NULL = the real one. */
+void                lode_data_controller_set_base_url     (LodeDataController *self,
+                                                           const char         *venue,
+                                                           const char         *base_url);
+/* The clock for live sources (tests); 0 = the real one. */
+void                lode_data_controller_set_now          (LodeDataController *self,
+                                                           gint64              now_ms);
+
+/* The symbol @venue gives the asset of @symbol, a symbol of any venue:
+ * BTCUSDT, BTC-USDT-SWAP and BTC all mean BTC. */
+char               *lode_data_controller_map_symbol       (const char         *venue,
+                                                           const char         *symbol);
 
 G_END_DECLS
