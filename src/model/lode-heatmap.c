@@ -15,6 +15,11 @@
  * overflow), however long the series and however deep its total decay. */
 #define BLOCK_LOG_SPAN 64.0
 
+/* The difference arrays of views up to about 4 megapixels stay with the
+ * model between calls (a 1920 × 1080 view needs 25 MB); larger ones, such
+ * as a poster-sized export, are freed at once. */
+#define SCRATCH_KEEP_MAX ((gsize) 64 << 20)
+
 /* Columns per tile of the final sweep: 16 floats, one cache line. */
 #define TILE 16
 
@@ -384,7 +389,11 @@ accumulate_model (const LodeLiqModel    *model,
         }
     }
 
-  lode_liq_model_return_scratch (model, scratch);
+  /* Kept for the next view unless it is export-sized. */
+  if (scratch->size <= SCRATCH_KEEP_MAX)
+    lode_liq_model_return_scratch (model, scratch);
+  else
+    lode_model_scratch_free (scratch);
 }
 
 static LodeHeatmap *
