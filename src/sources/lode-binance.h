@@ -15,7 +15,11 @@ G_DECLARE_FINAL_TYPE (LodeBinance, lode_binance, LODE, BINANCE, GObject)
  * are Binance's ("BTCUSDT"). Open interest comes from
  * /futures/data/openInterestHist, which serves the last 30 days only:
  * earlier candles get no OI (NaN) rather than a request that cannot be
- * answered. @base_url NULL = LODE_BINANCE_DEFAULT_BASE_URL. */
+ * answered. @base_url NULL = LODE_BINANCE_DEFAULT_BASE_URL.
+ *
+ * Rate-limit keys (LodeHttp): "binance" (request weight, 2400 a minute,
+ * following X-MBX-USED-WEIGHT-1M), "binance:futures-data" and
+ * "binance:funding". */
 LodeBinance *lode_binance_new (LodeHttp   *http,
                                const char *base_url);
 

@@ -15,7 +15,7 @@ G_DECLARE_FINAL_TYPE (LodeBybit, lode_bybit, LODE, BYBIT, GObject)
  * are Bybit's ("BTCUSDT"). Open interest is one-sided (singleOpenInterest,
  * else half of the documented two-sided openInterest) in base units,
  * turned into USD with the candles' closes. @base_url NULL =
- * LODE_BYBIT_DEFAULT_BASE_URL. */
+ * LODE_BYBIT_DEFAULT_BASE_URL. Rate-limit key (LodeHttp): "bybit". */
 LodeBybit *lode_bybit_new (LodeHttp   *http,
                            const char *base_url);
 

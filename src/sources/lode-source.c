@@ -10,6 +10,7 @@
 #include "lode-venue-json.h"
 #include "lode-binance.h"
 #include "lode-bybit.h"
+#include "lode-okx.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
 
@@ -169,6 +170,7 @@ lode_source_get_label (LodeSource *self)
 static const char * const source_ids[] = {
   "binance",
   "bybit",
+  "okx",
   NULL
 };
 
@@ -190,6 +192,8 @@ lode_source_new_for_id (const char *id,
     return LODE_SOURCE (lode_binance_new (http, base_url));
   if (g_str_equal (id, "bybit"))
     return LODE_SOURCE (lode_bybit_new (http, base_url));
+  if (g_str_equal (id, "okx"))
+    return LODE_SOURCE (lode_okx_new (http, base_url));
 
   return NULL;
 }
