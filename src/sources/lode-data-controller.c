@@ -607,11 +607,8 @@ static LodeSource *
 source_for (LodeDataController *self,
             const char         *id)
 {
-  /* One shared session, made when a venue is first used. */
-  if (self->http == NULL)
-    self->http = lode_http_new ();
-
-  return lode_source_new_for_id (id, self->http, g_hash_table_lookup (self->base_urls, id));
+  return lode_source_new_for_id (id, lode_data_controller_get_http (self),
+                                 g_hash_table_lookup (self->base_urls, id));
 }
 
 static void
@@ -1150,6 +1147,18 @@ lode_data_controller_set_base_url (LodeDataController *self,
   if (g_strcmp0 (self->source, venue) == 0
       || (self->merge_venues != NULL && g_strv_contains ((const char * const *) self->merge_venues, venue)))
     lode_data_controller_reload (self);
+}
+
+LodeHttp *
+lode_data_controller_get_http (LodeDataController *self)
+{
+  g_return_val_if_fail (LODE_IS_DATA_CONTROLLER (self), NULL);
+
+  /* One shared session, made when a venue is first used. */
+  if (self->http == NULL)
+    self->http = lode_http_new ();
+
+  return self->http;
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "lode-http.h"
 #include "lode-snapshot.h"
 
 G_BEGIN_DECLS
@@ -56,6 +57,8 @@ void                lode_data_controller_reload           (LodeDataController *s
 void                lode_data_controller_set_base_url     (LodeDataController *self,
                                                            const char         *venue,
                                                            const char         *base_url);
+/* The HTTP session of the venues (its timeouts and retry policy). */
+LodeHttp           *lode_data_controller_get_http         (LodeDataController *self);
 /* The clock for live sources (tests); 0 = the real one. */
 void                lode_data_controller_set_now          (LodeDataController *self,
                                                            gint64              now_ms);

@@ -155,6 +155,7 @@ on_saved (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Load *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   if (!lode_store_save_finish (LODE_STORE (object), res, &error))
     {
@@ -164,9 +165,10 @@ on_saved (GObject      *object,
       return;
     }
 
+  cancellable = g_task_get_cancellable (task);
   lode_store_load_async (load->store, lode_source_get_id (load->source), load->symbol,
                          load->interval_ms, load->start_ms, load->end_ms,
-                         g_task_get_cancellable (task), on_reloaded, g_steal_pointer (&task));
+                         cancellable, on_reloaded, g_steal_pointer (&task));
 }
 
 static void

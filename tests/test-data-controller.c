@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#undef G_DISABLE_ASSERT
+
+#include <math.h>
+
+#include "lode-data-controller.h"
+#include "lode-mock-exchange.h"
+
+/* The data controller end to end against the loopback exchange: venue
+ * adapters, the history store on a real SQLite file, the model worker. */
+
+#define HOUR_MS G_GINT64_CONSTANT (3600000)
+
+typedef struct
+{
+  LodeMockExchange   *mock;
+  LodeDataController *controller;
+  char               *store_path;
+  guint               snapshots;
+  guint               loads;  /* loads that ended, well or not */
+} Fixture;
+
+static gboolean
+wait_for (gboolean (*done) (Fixture *fixture),
+          Fixture   *fixture)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (fixture) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  return done (fixture);
+}
+
+static gboolean
+idle (Fixture *fixture)
+{
+  return !lode_data_controller_get_loading (fixture->controller);
+}
+
+static gboolean
+has_snapshot (Fixture *fixture)
+{
+  return idle (fixture) && lode_data_controller_get_snapshot (fixture->controller) != NULL;
+}
+
+static void
+on_snapshot (LodeDataController *controller,
+             GParamSpec         *pspec,
+             Fixture            *fixture)
+{
+  fixture->snapshots++;
+}
+
+static void
+on_loading (LodeDataController *controller,
+            GParamSpec         *pspec,
+            Fixture            *fixture)
+{
+  if (!lode_data_controller_get_loading (controller))
+    fixture->loads++;
+}
+
+/* Reloads and waits until that load has ended. */
+static void
+reload_and_wait (Fixture *fixture)
+{
+  guint loads = fixture->loads;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  lode_data_controller_reload (fixture->controller);
+  while (fixture->loads == loads && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->loads, >, loads);
+}
+
+static LodeDataController *
+controller_new (Fixture *fixture)
+{
+  LodeDataController *controller = lode_data_controller_new_with_store (fixture->store_path);
+  const char * const venues[] = { "binance", "bybit", "okx", "hyperliquid", NULL };
+
+  for (guint i = 0; venues[i] != NULL; i++)
+    {
+      g_autofree char *url = lode_mock_exchange_get_base_url (fixture->mock, venues[i]);
+
+      lode_data_controller_set_base_url (controller, venues[i], url);
+    }
+  /* Quick retries: the failures below are meant to run out. */
+  lode_http_set_retry_policy (lode_data_controller_get_http (controller), 2, 5, 20, 50);
+  lode_http_set_timeout_ms (lode_data_controller_get_http (controller), 2000);
+  lode_data_controller_set_now (controller, lode_mock_exchange_get_now_ms (fixture->mock));
+  g_object_set (controller,
+                "refresh-interval", 0,
+                "interval", "1h",
+                "symbol", "BTCUSDT",
+                "source", "binance",
+                NULL);
+  g_signal_connect (controller, "notify::snapshot", G_CALLBACK (on_snapshot), fixture);
+  g_signal_connect (controller, "notify::loading", G_CALLBACK (on_loading), fixture);
+
+  return controller;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->mock = lode_mock_exchange_new (7);
+  fixture->store_path = g_build_filename (g_get_user_cache_dir (), "history.sqlite3", NULL);
+  fixture->controller = controller_new (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->controller);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_pointer (&fixture->mock, lode_mock_exchange_free);
+  g_free (fixture->store_path);
+}
+
+static void
+test_binance_end_to_end (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LodeSnapshot *snapshot;
+  LodeMarket *market;
+  const LodeCandle *candles;
+  gint64 now = lode_mock_exchange_get_now_ms (fixture->mock);
+  gsize n, with_oi = 0;
+
+  g_assert_true (wait_for (has_snapshot, fixture));
+  g_assert_null (lode_data_controller_get_error (fixture->controller));
+  g_assert_cmpstr (lode_data_controller_get_source_label (fixture->controller), ==, "Binance");
+  g_assert_cmpint (lode_data_controller_get_updated (fixture->controller), >, 0);
+
+  snapshot = lode_data_controller_get_snapshot (fixture->controller);
+  g_assert_cmpstr (lode_snapshot_get_symbol (snapshot), ==, "BTCUSDT");
+  market = lode_snapshot_get_market (snapshot);
+  candles = lode_market_get_candles (market);
+  n = lode_market_get_n_candles (market);
+
+  /* 30 days of hourly candles up to and with the open one: the end is the
+   * hour after now, the start 720 hours before it. */
+  g_assert_cmpuint (n, ==, 720);
+  g_assert_cmpint (candles[n - 1].time_ms, ==, (now / HOUR_MS) * HOUR_MS);
+
+  /* What the venue serves, candle by candle, and OI in USD: the mock's
+   * base-unit OI × price, within the step of the OI grid. */
+  for (gsize i = 0; i < n; i++)
+    {
+      LodeCandle expected;
+
+      lode_mock_exchange_candle (fixture->mock, candles[i].time_ms, HOUR_MS, &expected);
+      g_assert_cmpfloat_with_epsilon (candles[i].open, expected.open, 1e-6);
+      g_assert_cmpfloat_with_epsilon (candles[i].close, expected.close, 1e-6);
+      if (!isnan (candles[i].oi_usd))
+        {
+          gint64 t = MIN (candles[i].time_ms + HOUR_MS, now);
+          double usd = lode_mock_exchange_oi_base (fixture->mock, t) * lode_mock_exchange_price (fixture->mock, t);
+
+          g_assert_cmpfloat (fabs (candles[i].oi_usd - usd), <, 0.05 * usd);
+          with_oi++;
+        }
+      g_assert_cmpfloat (candles[i].long_share, >, 0.0);
+      g_assert_cmpfloat (candles[i].long_share, <, 1.0);
+    }
+  g_assert_cmpuint (with_oi, >, n * 9 / 10);
+
+  /* The model ran on it: levels on both sides of the price. */
+  g_assert_cmpfloat (lode_level_set_get_total (lode_snapshot_get_current (snapshot), LODE_SIDE_LONG), >, 0);
+  g_assert_cmpfloat (lode_level_set_get_total (lode_snapshot_get_current (snapshot), LODE_SIDE_SHORT), >, 0);
+}
+
+static void
+test_refresh_fetches_only_the_gap (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  guint first, second;
+
+  g_assert_true (wait_for (has_snapshot, fixture));
+  first = lode_mock_exchange_get_hits (fixture->mock, "/binance/fapi/v1/klines");
+  /* 720 candles at up to 1500 a page: one page. */
+  g_assert_cmpuint (first, >=, 1);
+
+  fixture->snapshots = 0;
+  reload_and_wait (fixture);
+  g_assert_cmpuint (fixture->snapshots, ==, 1);
+  second = lode_mock_exchange_get_hits (fixture->mock, "/binance/fapi/v1/klines") - first;
+
+  /* Only the open candle is asked for again: one small page. */
+  g_assert_cmpuint (second, ==, 1);
+  g_assert_cmpuint (lode_market_get_n_candles (lode_snapshot_get_market (lode_data_controller_get_snapshot (fixture->controller))), ==, 720);
+  g_assert_null (lode_data_controller_get_error (fixture->controller));
+}
+
+static void
+test_failure_keeps_the_chart (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  LodeMockFault fault = { .kind = LODE_MOCK_FAULT_STATUS, .status = 503 };
+  LodeSnapshot *before;
+  const char *error;
+
+  g_assert_true (wait_for (has_snapshot, fixture));
+  before = lode_snapshot_ref (lode_data_controller_get_snapshot (fixture->controller));
+
+  lode_mock_exchange_add_fault (fixture->mock, "/binance/fapi/v1/klines", 100, &fault);
+  reload_and_wait (fixture);
+
+  /* The stored market is shown, and what failed is said. */
+  error = lode_data_controller_get_error (fixture->controller);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error, "Binance"));
+  g_assert_nonnull (lode_data_controller_get_snapshot (fixture->controller));
+  g_assert_cmpuint (lode_market_get_n_candles (lode_snapshot_get_market (lode_data_controller_get_snapshot (fixture->controller))),
+                    ==, lode_market_get_n_candles (lode_snapshot_get_market (before)));
+  lode_snapshot_unref (before);
+}
+
+static void
+test_starts_from_the_store_offline (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  LodeMockFault fault = { .kind = LODE_MOCK_FAULT_STATUS, .status = 502 };
+  g_autoptr(LodeDataController) offline = NULL;
+  LodeSnapshot *snapshot;
+
+  g_assert_true (wait_for (has_snapshot, fixture));
+  g_clear_object (&fixture->controller);
+
+  /* Next start: the venue is down; the store alone gives the chart. */
+  lode_mock_exchange_add_fault (fixture->mock, "/binance/fapi/v1/klines", 100, &fault);
+  fixture->controller = controller_new (fixture);
+  g_assert_true (wait_for (has_snapshot, fixture));
+
+  snapshot = lode_data_controller_get_snapshot (fixture->controller);
+  g_assert_cmpuint (lode_market_get_n_candles (lode_snapshot_get_market (snapshot)), ==, 720);
+  g_assert_nonnull (lode_data_controller_get_error (fixture->controller));
+}
+
+static void
+test_merged_venues (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char * const merge[] = { "bybit", NULL };
+  LodeSnapshot *snapshot;
+  double shares = 0;
+
+  g_assert_true (wait_for (has_snapshot, fixture));
+  fixture->snapshots = 0;
+  g_object_set (fixture->controller, "merge-venues", merge, NULL);
+  while (fixture->snapshots == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  snapshot = lode_data_controller_get_snapshot (fixture->controller);
+  g_assert_cmpuint (lode_snapshot_get_n_venues (snapshot), ==, 2);
+  g_assert_cmpstr (lode_snapshot_get_venue_label (snapshot, 0), ==, "Binance");
+  g_assert_cmpstr (lode_snapshot_get_venue_label (snapshot, 1), ==, "Bybit");
+  g_assert_cmpstr (lode_data_controller_get_source_label (fixture->controller), ==, "Binance + Bybit");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpfloat (lode_snapshot_get_venue_share (snapshot, i), >, 0.05);
+      shares += lode_snapshot_get_venue_share (snapshot, i);
+    }
+  g_assert_cmpfloat_with_epsilon (shares, 1.0, 1e-9);
+}
+
+static void
+test_map_symbol (void)
+{
+  g_autofree char *okx = lode_data_controller_map_symbol ("okx", "BTCUSDT");
+  g_autofree char *hl = lode_data_controller_map_symbol ("hyperliquid", "ETH-USDT-SWAP");
+  g_autofree char *bybit = lode_data_controller_map_symbol ("bybit", "SOL");
+  g_autofree char *binance = lode_data_controller_map_symbol ("binance", "BTCUSDC");
+
+  g_assert_cmpstr (okx, ==, "BTC-USDT-SWAP");
+  g_assert_cmpstr (hl, ==, "ETH");
+  g_assert_cmpstr (bybit, ==, "SOLUSDT");
+  g_assert_cmpstr (binance, ==, "BTCUSDT");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/sources/controller/map-symbol", test_map_symbol);
+  g_test_add ("/sources/controller/binance-end-to-end", Fixture, NULL,
+              fixture_set_up, test_binance_end_to_end, fixture_tear_down);
+  g_test_add ("/sources/controller/refresh-fetches-only-the-gap", Fixture, NULL,
+              fixture_set_up, test_refresh_fetches_only_the_gap, fixture_tear_down);
+  g_test_add ("/sources/controller/failure-keeps-the-chart", Fixture, NULL,
+              fixture_set_up, test_failure_keeps_the_chart, fixture_tear_down);
+  g_test_add ("/sources/controller/starts-from-the-store-offline", Fixture, NULL,
+              fixture_set_up, test_starts_from_the_store_offline, fixture_tear_down);
+  g_test_add ("/sources/controller/merged-venues", Fixture, NULL,
+              fixture_set_up, test_merged_venues, fixture_tear_down);
+
+  return g_test_run ();
+}
