@@ -11,6 +11,7 @@
 #include "lode-binance.h"
 #include "lode-bybit.h"
 #include "lode-okx.h"
+#include "lode-hyperliquid.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
 
@@ -171,6 +172,7 @@ static const char * const source_ids[] = {
   "binance",
   "bybit",
   "okx",
+  "hyperliquid",
   NULL
 };
 
@@ -194,6 +196,8 @@ lode_source_new_for_id (const char *id,
     return LODE_SOURCE (lode_bybit_new (http, base_url));
   if (g_str_equal (id, "okx"))
     return LODE_SOURCE (lode_okx_new (http, base_url));
+  if (g_str_equal (id, "hyperliquid"))
+    return LODE_SOURCE (lode_hyperliquid_new (http, base_url));
 
   return NULL;
 }

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "lode-hyperliquid.h"
+#include "lode-hyperliquid-parse.h"
+
+#define MINUTE_MS         G_GINT64_CONSTANT (60000)
+
+/* §4: at most 500 elements per time-ranged reply. */
+#define PAGE_MAX          500
+#define KEY               "hyperliquid"
+/* Weights: most info requests 20, l2Book 2; candleSnapshot +1 per 60
+ * items and fundingHistory +1 per 20 items returned, counted up front
+ * for a full page. */
+#define WEIGHT_INFO       20
+#define WEIGHT_BOOK       2
+#define WEIGHT_CANDLES    (WEIGHT_INFO + PAGE_MAX / 60)
+#define WEIGHT_FUNDING    (WEIGHT_INFO + PAGE_MAX / 20)
+
+struct _LodeHyperliquid
+{
+  GObject   parent_instance;
+
+  LodeHttp *http;
+  char     *base_url;
+};
+
+static void source_iface_init (LodeSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LodeHyperliquid, lode_hyperliquid, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (LODE_TYPE_SOURCE, source_iface_init))
+
+enum {
+  PROP_0,
+  PROP_HTTP,
+  PROP_BASE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A request body: {"type": @type, …} with the members added by the
+ * caller between begin and end. */
+static JsonBuilder *
+body_begin (const char *type)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  return builder;
+}
+
+static char *
+body_end (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  g_object_unref (builder);
+  return json_to_string (root, FALSE);
+}
+
+static guint
+pages_for (gint64 span_ms,
+           gint64 step_ms)
+{
+  gint64 rows = (span_ms + step_ms - 1) / step_ms;
+
+  return (guint) MAX ((rows + PAGE_MAX - 1) / PAGE_MAX, 1);
+}
+
+/* ---- Candles: forward, startTime = last t + Δ -------------------------- */
+
+static gboolean
+candles_next (LodePager  *pager,
+              GString    *url,
+              char      **post_json)
+{
+  JsonBuilder *builder;
+
+  if (pager->cursor_ms >= pager->query.end_ms)
+    return FALSE;
+
+  /* Our interval names are Hyperliquid's (1m 5m 15m 1h 4h 1d). The
+   * parameters nest in "req" (§4.1). */
+  builder = body_begin ("candleSnapshot");
+  json_builder_set_member_name (builder, "req");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "coin");
+  json_builder_add_string_value (builder, pager->query.symbol);
+  json_builder_set_member_name (builder, "interval");
+  json_builder_add_string_value (builder, lode_source_interval_name (pager->query.interval_ms));
+  json_builder_set_member_name (builder, "startTime");
+  json_builder_add_int_value (builder, pager->cursor_ms);
+  json_builder_set_member_name (builder, "endTime");
+  json_builder_add_int_value (builder, pager->query.end_ms - 1);
+  json_builder_end_object (builder);
+  *post_json = body_end (builder);
+
+  g_string_append (url, "/info");
+  return TRUE;
+}
+
+static gboolean
+candles_page (LodePager  *pager,
+              GBytes     *body,
+              GError    **error)
+{
+  g_autoptr(GArray) page = lode_hyperliquid_parse_candles (body, error);
+  gint64 last;
+
+  if (page == NULL)
+    return FALSE;
+
+  g_array_append_vals (pager->rows, page->data, page->len);
+  if (page->len < PAGE_MAX || page->len == 0)
+    {
+      pager->done = TRUE;
+      return TRUE;
+    }
+
+  last = g_array_index (page, LodeCandle, page->len - 1).time_ms;
+  if (last < pager->cursor_ms)
+    pager->done = TRUE;
+  pager->cursor_ms = last + pager->query.interval_ms;
+
+  return TRUE;
+}
+
+static void
+hyperliquid_fetch_candles_async (LodeSource            *source,
+                                 const LodeSourceQuery *query,
+                                 GCancellable          *cancellable,
+                                 GAsyncReadyCallback    callback,
+                                 gpointer               user_data)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
+  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, TRUE);
+
+  pager->call.limit_key = KEY;
+  pager->call.weight = WEIGHT_CANDLES;
+  pager->cursor_ms = query->start_ms;
+  pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms);
+  pager->next_request = candles_next;
+  pager->parse_page = candles_page;
+  lode_pager_run (pager, cancellable, callback, user_data);
+}
+
+/* ---- Open interest: the current value only ----------------------------- */
+
+typedef struct
+{
+  char               *coin;
+  gint64              time_ms;
+  LodeSourceProgress  progress;
+  gpointer            progress_data;
+} OiRequest;
+
+static void
+oi_request_free (gpointer data)
+{
+  OiRequest *request = data;
+
+  g_free (request->coin);
+  g_free (request);
+}
+
+static void
+on_asset_ctxs (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  OiRequest *request = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GArray) points = NULL;
+  GError *error = NULL;
+  LodeHyperliquidCtx ctx;
+  LodePoint point;
+
+  body = lode_http_request_finish (LODE_HTTP (object), result, &error);
+  if (body == NULL || !lode_hyperliquid_parse_asset_ctx (body, request->coin, &ctx, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* coin × mark price; one-sided by default (§5 leaves Hyperliquid's
+   * sidedness open: it matches the venue's own UI). */
+  if (request->progress != NULL)
+    request->progress (1, 1, request->progress_data);
+
+  point.time_ms = request->time_ms;
+  point.value = ctx.open_interest * ctx.mark_px;
+  points = g_array_new (FALSE, FALSE, sizeof (LodePoint));
+  g_array_append_val (points, point);
+  g_task_return_pointer (task, g_steal_pointer (&points), (GDestroyNotify) g_array_unref);
+}
+
+/* Hyperliquid keeps no OI history (§4.2): this returns the current OI as
+ * one point, stamped at the range's end (or now, if earlier) so that the
+ * last candle holds it, and nothing when the range ends before the
+ * present. History grows from the store's own recordings of these
+ * points. */
+static void
+hyperliquid_fetch_open_interest_async (LodeSource            *source,
+                                       const LodeSourceQuery *query,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+  g_autofree char *url = g_strconcat (self->base_url, "/info", NULL);
+  g_autofree char *json = body_end (body_begin ("metaAndAssetCtxs"));
+  gint64 now = g_get_real_time () / 1000;
+  LodeHttpCall call = { KEY, WEIGHT_INFO, NULL };
+  OiRequest *request;
+
+  g_task_set_source_tag (task, hyperliquid_fetch_open_interest_async);
+
+  if (query->end_ms < now - MAX (query->interval_ms, 5 * MINUTE_MS))
+    {
+      g_task_return_pointer (task, g_array_new (FALSE, FALSE, sizeof (LodePoint)),
+                             (GDestroyNotify) g_array_unref);
+      return;
+    }
+
+  request = g_new0 (OiRequest, 1);
+  request->coin = g_strdup (query->symbol);
+  request->time_ms = MIN (now, query->end_ms);
+  request->progress = query->progress;
+  request->progress_data = query->progress_data;
+  g_task_set_task_data (task, request, oi_request_free);
+
+  lode_http_post_json_async (self->http, url, json, &call, cancellable,
+                             on_asset_ctxs, g_object_ref (task));
+}
+
+/* No long/short ratio on Hyperliquid (§4.3): empty, not an error. */
+static void
+hyperliquid_fetch_long_short_async (LodeSource            *source,
+                                    const LodeSourceQuery *query,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hyperliquid_fetch_long_short_async);
+  g_task_return_pointer (task, g_array_new (FALSE, FALSE, sizeof (LodePoint)),
+                         (GDestroyNotify) g_array_unref);
+}
+
+/* ---- Funding: forward, hourly, 500 a reply ----------------------------- */
+
+static gboolean
+funding_next (LodePager  *pager,
+              GString    *url,
+              char      **post_json)
+{
+  JsonBuilder *builder;
+
+  if (pager->cursor_ms >= pager->query.end_ms)
+    return FALSE;
+
+  builder = body_begin ("fundingHistory");
+  json_builder_set_member_name (builder, "coin");
+  json_builder_add_string_value (builder, pager->query.symbol);
+  json_builder_set_member_name (builder, "startTime");
+  json_builder_add_int_value (builder, pager->cursor_ms);
+  json_builder_set_member_name (builder, "endTime");
+  json_builder_add_int_value (builder, pager->query.end_ms - 1);
+  *post_json = body_end (builder);
+
+  g_string_append (url, "/info");
+  return TRUE;
+}
+
+static gboolean
+funding_page (LodePager  *pager,
+              GBytes     *body,
+              GError    **error)
+{
+  g_autoptr(GArray) page = lode_hyperliquid_parse_funding (body, error);
+
+  if (page == NULL)
+    return FALSE;
+
+  g_array_append_vals (pager->rows, page->data, page->len);
+  if (page->len < PAGE_MAX)
+    pager->done = TRUE;
+  else
+    pager->cursor_ms = g_array_index (page, LodePoint, page->len - 1).time_ms + 1;
+
+  return TRUE;
+}
+
+static void
+hyperliquid_fetch_funding_async (LodeSource            *source,
+                                 const LodeSourceQuery *query,
+                                 GCancellable          *cancellable,
+                                 GAsyncReadyCallback    callback,
+                                 gpointer               user_data)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
+  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, FALSE);
+
+  pager->call.limit_key = KEY;
+  pager->call.weight = WEIGHT_FUNDING;
+  pager->cursor_ms = query->start_ms;
+  pager->next_request = funding_next;
+  pager->parse_page = funding_page;
+  lode_pager_run (pager, cancellable, callback, user_data);
+}
+
+/* ---- One-shot requests ------------------------------------------------- */
+
+static void
+hyperliquid_fetch_depth_async (LodeSource          *source,
+                               const char          *symbol,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
+  g_autofree char *url = g_strconcat (self->base_url, "/info", NULL);
+  JsonBuilder *builder = body_begin ("l2Book");
+  g_autofree char *json = NULL;
+  LodeHttpCall call = { KEY, WEIGHT_BOOK, NULL };
+
+  /* At most 20 levels a side; nSigFigs null = unaggregated (§4.5). */
+  json_builder_set_member_name (builder, "coin");
+  json_builder_add_string_value (builder, symbol);
+  json_builder_set_member_name (builder, "nSigFigs");
+  json_builder_add_null_value (builder);
+  json = body_end (builder);
+
+  lode_source_request_one (source, self->http, url, json, &call,
+                           (LodeSourceParseFunc) lode_hyperliquid_parse_depth,
+                           (GDestroyNotify) lode_depth_free,
+                           cancellable, callback, user_data);
+}
+
+static void
+hyperliquid_list_symbols_async (LodeSource          *source,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
+  g_autofree char *url = g_strconcat (self->base_url, "/info", NULL);
+  g_autofree char *json = body_end (body_begin ("meta"));
+  LodeHttpCall call = { KEY, WEIGHT_INFO, NULL };
+
+  lode_source_request_one (source, self->http, url, json, &call,
+                           (LodeSourceParseFunc) lode_hyperliquid_parse_symbols,
+                           (GDestroyNotify) g_ptr_array_unref,
+                           cancellable, callback, user_data);
+}
+
+static const char *
+hyperliquid_get_id (LodeSource *source)
+{
+  return "hyperliquid";
+}
+
+static const char *
+hyperliquid_get_label (LodeSource *source)
+{
+  return "Hyperliquid";
+}
+
+static void
+source_iface_init (LodeSourceInterface *iface)
+{
+  iface->get_id = hyperliquid_get_id;
+  iface->get_label = hyperliquid_get_label;
+  iface->fetch_candles_async = hyperliquid_fetch_candles_async;
+  iface->fetch_open_interest_async = hyperliquid_fetch_open_interest_async;
+  iface->fetch_long_short_async = hyperliquid_fetch_long_short_async;
+  iface->fetch_funding_async = hyperliquid_fetch_funding_async;
+  iface->fetch_depth_async = hyperliquid_fetch_depth_async;
+  iface->list_symbols_async = hyperliquid_list_symbols_async;
+}
+
+static void
+lode_hyperliquid_constructed (GObject *object)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (object);
+
+  G_OBJECT_CLASS (lode_hyperliquid_parent_class)->constructed (object);
+
+  g_assert (self->http != NULL);
+
+  /* §4: aggregated weight 1200 a minute per IP. */
+  lode_http_ensure_rate_limit (self->http, KEY, 1200, 60000, NULL);
+}
+
+static void
+lode_hyperliquid_finalize (GObject *object)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (object);
+
+  g_clear_object (&self->http);
+  g_free (self->base_url);
+
+  G_OBJECT_CLASS (lode_hyperliquid_parent_class)->finalize (object);
+}
+
+static void
+lode_hyperliquid_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (object);
+
+  switch (prop_id)
+    {
+    case PROP_HTTP:
+      g_value_set_object (value, self->http);
+      break;
+
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lode_hyperliquid_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  LodeHyperliquid *self = LODE_HYPERLIQUID (object);
+
+  switch (prop_id)
+    {
+    case PROP_HTTP:
+      self->http = g_value_dup_object (value);
+      break;
+
+    case PROP_BASE_URL:
+      g_free (self->base_url);
+      self->base_url = lode_source_normalize_base_url (g_value_get_string (value),
+                                                       LODE_HYPERLIQUID_DEFAULT_BASE_URL);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lode_hyperliquid_class_init (LodeHyperliquidClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = lode_hyperliquid_constructed;
+  object_class->finalize = lode_hyperliquid_finalize;
+  object_class->get_property = lode_hyperliquid_get_property;
+  object_class->set_property = lode_hyperliquid_set_property;
+
+  properties[PROP_HTTP] =
+    g_param_spec_object ("http", NULL, NULL,
+                         LODE_TYPE_HTTP,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The REST base, without a trailing slash; NULL = the real one. */
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL,
+                         LODE_HYPERLIQUID_DEFAULT_BASE_URL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lode_hyperliquid_init (LodeHyperliquid *self)
+{
+}
+
+LodeHyperliquid *
+lode_hyperliquid_new (LodeHttp   *http,
+                      const char *base_url)
+{
+  g_return_val_if_fail (LODE_IS_HTTP (http), NULL);
+
+  return g_object_new (LODE_TYPE_HYPERLIQUID,
+                       "http", http,
+                       "base-url", base_url,
+                       NULL);
+}
