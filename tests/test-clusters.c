@@ -224,6 +224,49 @@ test_clusters_known_peaks (void)
   }
 }
 
+/* A tall spike and a small one joined by a low bridge: the small maximum's
+ * half-value run must stop where the profile rises above its own peak,
+ * else it reaches into the tall hill and the two merge into one zone. */
+static void
+test_clusters_stay_in_their_hill (void)
+{
+  g_autoptr(LodeProfile) p = g_new0 (LodeProfile, 1);
+  g_autoptr(GArray) clusters = NULL;
+  const LodeCluster *c;
+
+  p->price_min = 100;
+  p->bucket = 1;
+  p->rows = 100;
+  p->long_usd = g_new0 (double, 100);
+  p->short_usd = g_new0 (double, 100);
+  p->close = 180.5;
+  p->long_usd[40] = 1000;
+  for (guint r = 41; r < 50; r++)
+    p->long_usd[r] = 30;
+  p->long_usd[50] = 100;
+
+  /* Smoothed (weights 0.399, 0.242, 0.054, 0.0044 as above):
+   *   row 38 54.14, 39 243.79, 40 408.06 (max), 41 263.02, 42 82.25,
+   *   43 34.30, 44–46 30.00, 47 30.31, 48 33.65, 49 45.19, 50 48.92 (max),
+   *   51 25.96, 52 5.53.
+   * Tall: half 204.03 → [39, 41], strength 1000 + 30 = 1030.
+   * Small: half 24.46; leftwards 49 … 43 stay in [24.46, 48.92], row 42
+   *   (82.25) rises above the peak → stop; rightwards 51 ≥ 24.46, 52 <
+   *   → [43, 51], strength 7 × 30 + 100 = 310.
+   * (Reaching past row 42 would give one zone [38, 51] of 1370.) */
+  clusters = lode_clusters_from_profile (p, 1370, 0);
+  g_assert_cmpuint (clusters->len, ==, 2);
+  c = (const LodeCluster *) (gpointer) clusters->data;
+
+  g_assert_cmpfloat (c[0].price_low, ==, 139);
+  g_assert_cmpfloat (c[0].price_high, ==, 142);
+  g_assert_cmpfloat (c[0].strength_usd, ==, 1030);
+  g_assert_cmpfloat (c[1].price_low, ==, 143);
+  g_assert_cmpfloat (c[1].price_high, ==, 152);
+  g_assert_cmpfloat (c[1].strength_usd, ==, 310);
+  g_assert_cmpfloat (c[1].peak_price, ==, 150.5);
+}
+
 static void
 test_clusters_plateau (void)
 {
@@ -344,6 +387,7 @@ main (int   argc,
   g_test_add_func ("/model/profile/range", test_profile_range);
   g_test_add_func ("/model/clusters/known-peaks", test_clusters_known_peaks);
   g_test_add_func ("/model/clusters/plateau", test_clusters_plateau);
+  g_test_add_func ("/model/clusters/stay-in-their-hill", test_clusters_stay_in_their_hill);
   g_test_add_func ("/model/clusters/empty", test_clusters_empty);
   g_test_add_func ("/model/clusters/find", test_clusters_find);
 

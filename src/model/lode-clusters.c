@@ -163,7 +163,11 @@ lode_clusters_from_profile (const LodeProfile *profile,
                             profile->price_min + profile->bucket * rows);
 
   /* Local maxima; a plateau of equal values is one maximum, its peak the
-   * plateau's middle row. Each zone is the run around it at ≥ half its value. */
+   * plateau's middle row. Each zone is the run around it at ≥ half its
+   * value — within its own hill: rows that rise above the peak belong to
+   * a taller maximum, so the run stops there. Without that, every small
+   * maximum on a noisy profile reached across its taller neighbours, and
+   * merging chained a whole side into one zone. */
   zones = g_array_new (FALSE, FALSE, sizeof (Zone));
   for (guint r = 0; r < rows;)
     {
@@ -179,9 +183,9 @@ lode_clusters_from_profile (const LodeProfile *profile,
         {
           Zone z = { r, end, r + (end - r) / 2, v };
 
-          while (z.lo > 0 && smooth[z.lo - 1] >= 0.5f * v)
+          while (z.lo > 0 && smooth[z.lo - 1] >= 0.5f * v && smooth[z.lo - 1] <= v)
             z.lo--;
-          while (z.hi + 1 < rows && smooth[z.hi + 1] >= 0.5f * v)
+          while (z.hi + 1 < rows && smooth[z.hi + 1] >= 0.5f * v && smooth[z.hi + 1] <= v)
             z.hi++;
           g_array_append_val (zones, z);
         }
