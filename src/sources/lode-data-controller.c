@@ -53,6 +53,7 @@ struct _LodeDataController
 
   LodeHttp        *http;
   LodeStore       *store;
+  guint64          store_max_bytes;  /* 0 = the store's default */
   gboolean         store_opening;
   gboolean         store_failed;
 
@@ -673,8 +674,13 @@ on_store_opened (GObject      *object,
       self->store_failed = TRUE;
       set_string_output (self, &self->notice, error->message, PROP_NOTICE);
     }
-  else if (lode_store_get_recovery_notice (self->store) != NULL)
-    set_string_output (self, &self->notice, lode_store_get_recovery_notice (self->store), PROP_NOTICE);
+  else
+    {
+      if (self->store_max_bytes > 0)
+        lode_store_set_max_bytes (self->store, self->store_max_bytes);
+      if (lode_store_get_recovery_notice (self->store) != NULL)
+        set_string_output (self, &self->notice, lode_store_get_recovery_notice (self->store), PROP_NOTICE);
+    }
 
   queue_rebuild (self);
 }
@@ -1147,6 +1153,68 @@ lode_data_controller_set_base_url (LodeDataController *self,
   if (g_strcmp0 (self->source, venue) == 0
       || (self->merge_venues != NULL && g_strv_contains ((const char * const *) self->merge_venues, venue)))
     lode_data_controller_reload (self);
+}
+
+static void
+on_symbols_listed (GObject      *object,
+                   GAsyncResult *res,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *symbols = lode_source_list_symbols_finish (LODE_SOURCE (object), res, &error);
+
+  if (symbols == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, symbols, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+lode_data_controller_list_symbols_async (LodeDataController  *self,
+                                         const char          *venue,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(LodeSource) source = NULL;
+
+  g_return_if_fail (LODE_IS_DATA_CONTROLLER (self));
+  g_return_if_fail (venue != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lode_data_controller_list_symbols_async);
+  if (!is_venue (venue))
+    {
+      g_task_return_new_error (task, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not an exchange"), venue);
+      return;
+    }
+
+  source = source_for (self, venue);
+  lode_source_list_symbols_async (source, cancellable, on_symbols_listed, g_steal_pointer (&task));
+}
+
+GPtrArray *
+lode_data_controller_list_symbols_finish (LodeDataController  *self,
+                                          GAsyncResult        *result,
+                                          GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+lode_data_controller_set_store_max_bytes (LodeDataController *self,
+                                          guint64             max_bytes)
+{
+  g_return_if_fail (LODE_IS_DATA_CONTROLLER (self));
+
+  self->store_max_bytes = max_bytes;
+  if (self->store != NULL && max_bytes > 0)
+    lode_store_set_max_bytes (self->store, max_bytes);
 }
 
 LodeHttp *

@@ -57,6 +57,19 @@ void                lode_data_controller_reload           (LodeDataController *s
 void                lode_data_controller_set_base_url     (LodeDataController *self,
                                                            const char         *venue,
                                                            const char         *base_url);
+/* The perpetual symbols @venue lists (GPtrArray of LodeSymbolInfo), for a
+ * searchable picker. */
+void                lode_data_controller_list_symbols_async  (LodeDataController  *self,
+                                                              const char          *venue,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+GPtrArray          *lode_data_controller_list_symbols_finish (LodeDataController  *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+/* The history store's bound (bytes); older data is pruned past it. */
+void                lode_data_controller_set_store_max_bytes (LodeDataController *self,
+                                                              guint64             max_bytes);
 /* The HTTP session of the venues (its timeouts and retry policy). */
 LodeHttp           *lode_data_controller_get_http         (LodeDataController *self);
 /* The clock for live sources (tests); 0 = the real one. */

@@ -8,6 +8,7 @@
 #include "lode-format.h"
 #include "lode-interval.h"
 #include "lode-side-panel.h"
+#include "lode-source.h"
 
 /* Clusters listed: the strongest ten (issue #4). */
 #define N_CLUSTER_ROWS 10
@@ -29,9 +30,16 @@ struct _LodeSidePanel
   GtkAdjustment      *intensity_adjustment;
   GtkListBox         *cluster_list;
   GtkGrid            *tier_grid;
-  GtkLabel           *source_label;
-  GtkLabel           *symbol_label;
+  GtkDropDown        *source_dropdown;
+  GtkDropDown        *symbol_dropdown;
+  GtkStringList      *symbols;
+  GCancellable       *symbols_cancellable;
+  char               *symbols_venue;     /* whose symbols the list holds */
+  gboolean            updating_data;
   GtkDropDown        *interval_dropdown;
+  GtkLabel           *merge_label;
+  GtkFlowBox         *merge_box;
+  GtkBox             *share_box;
   GtkSpinButton      *mmr_spin;
   GtkSpinButton      *lookback_spin;
 };
@@ -247,20 +255,260 @@ update_clusters (LodeSidePanel *self)
     }
 }
 
+/* Each venue's share of the merged live notional (§9). */
 static void
-update_symbol (LodeSidePanel *self)
+update_shares (LodeSidePanel *self)
 {
   LodeSnapshot *snapshot = self->chart_view ? lode_chart_view_get_snapshot (self->chart_view) : NULL;
-  const char *symbol = snapshot ? lode_snapshot_get_symbol (snapshot) : NULL;
+  GtkWidget *child;
 
-  gtk_label_set_label (self->symbol_label, symbol != NULL ? symbol : "—");
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->share_box))) != NULL)
+    gtk_box_remove (self->share_box, child);
+
+  if (snapshot == NULL || lode_snapshot_get_n_venues (snapshot) < 2)
+    return;
+
+  for (guint i = 0; i < lode_snapshot_get_n_venues (snapshot); i++)
+    {
+      double share = lode_snapshot_get_venue_share (snapshot, i);
+      g_autofree char *percent = g_strdup_printf ("%.0f %%", 100.0 * share);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *name = gtk_label_new (lode_snapshot_get_venue_label (snapshot, i));
+      GtkWidget *value = gtk_label_new (percent);
+      GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_widget_set_size_request (name, 96, -1);
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), share);
+      gtk_widget_set_hexpand (bar, TRUE);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (value, "numeric");
+      gtk_box_append (GTK_BOX (row), name);
+      gtk_box_append (GTK_BOX (row), bar);
+      gtk_box_append (GTK_BOX (row), value);
+      gtk_box_append (self->share_box, row);
+    }
 }
 
 static void
 on_snapshot_changed (LodeSidePanel *self)
 {
   update_clusters (self);
-  update_symbol (self);
+  update_shares (self);
+}
+
+/* Data: source, symbol, merged venues --------------------------------------- */
+
+/* The rows of the source dropdown. */
+static const char * const source_ids[] = { "demo", "file", "binance", "bybit", "okx", "hyperliquid" };
+
+static char *
+controller_string (LodeSidePanel *self,
+                   const char    *property)
+{
+  char *value = NULL;
+
+  g_object_get (self->controller, property, &value, NULL);
+  return value;
+}
+
+static gboolean
+source_is_venue (const char *source)
+{
+  return source != NULL && !g_str_equal (source, "demo") && !g_str_equal (source, "file");
+}
+
+static void
+on_symbols_listed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LodeSidePanel) self = user_data;
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autofree char *symbol = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *current = NULL;
+
+  symbols = lode_data_controller_list_symbols_finish (LODE_DATA_CONTROLLER (object), result, &error);
+  if (symbols == NULL)
+    return;  /* offline: the list keeps the symbol in use */
+
+  for (guint i = 0; i < symbols->len; i++)
+    g_ptr_array_add (ids, ((LodeSymbolInfo *) g_ptr_array_index (symbols, i))->id);
+  g_ptr_array_sort (ids, (GCompareFunc) g_ascii_strcasecmp);
+
+  symbol = controller_string (self, "symbol");
+  source = controller_string (self, "source");
+  current = lode_data_controller_map_symbol (source, symbol);
+
+  self->updating_data = TRUE;
+  gtk_string_list_splice (self->symbols, 0, g_list_model_get_n_items (G_LIST_MODEL (self->symbols)), NULL);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gtk_string_list_append (self->symbols, g_ptr_array_index (ids, i));
+      if (g_str_equal (g_ptr_array_index (ids, i), current))
+        gtk_drop_down_set_selected (self->symbol_dropdown, i);
+    }
+  self->updating_data = FALSE;
+}
+
+static void
+update_data_section (LodeSidePanel *self)
+{
+  g_autofree char *source = NULL;
+  g_autofree char *symbol = NULL;
+  g_auto(GStrv) merged = NULL;
+  gboolean live;
+  GtkWidget *child;
+  guint i;
+
+  if (self->controller == NULL)
+    return;
+
+  source = controller_string (self, "source");
+  symbol = controller_string (self, "symbol");
+  g_object_get (self->controller, "merge-venues", &merged, NULL);
+  live = source_is_venue (source);
+
+  self->updating_data = TRUE;
+
+  for (i = 0; i < G_N_ELEMENTS (source_ids); i++)
+    if (g_strcmp0 (source, source_ids[i]) == 0)
+      gtk_drop_down_set_selected (self->source_dropdown, i);
+
+  /* The symbol in use at once; the venue's whole list when it arrives. */
+  if (g_strcmp0 (self->symbols_venue, live ? source : NULL) != 0
+      || g_list_model_get_n_items (G_LIST_MODEL (self->symbols)) == 0)
+    {
+      g_autofree char *current = live ? lode_data_controller_map_symbol (source, symbol)
+                                      : g_strdup (g_str_equal (source, "file") ? "—" : "BTCUSDT");
+      const char *single[] = { current, NULL };
+
+      gtk_string_list_splice (self->symbols, 0, g_list_model_get_n_items (G_LIST_MODEL (self->symbols)), single);
+      gtk_drop_down_set_selected (self->symbol_dropdown, 0);
+
+      g_free (self->symbols_venue);
+      self->symbols_venue = live ? g_strdup (source) : NULL;
+      g_cancellable_cancel (self->symbols_cancellable);
+      g_clear_object (&self->symbols_cancellable);
+      if (live)
+        {
+          self->symbols_cancellable = g_cancellable_new ();
+          lode_data_controller_list_symbols_async (self->controller, source, self->symbols_cancellable,
+                                                   on_symbols_listed, g_object_ref (self));
+        }
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->symbol_dropdown), live);
+
+  /* Merging adds other exchanges to an exchange source. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->merge_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *check = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      const char *id = g_object_get_data (G_OBJECT (check), "lode-venue");
+      gboolean primary = g_strcmp0 (id, source) == 0;
+
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   primary || (merged && g_strv_contains ((const char * const *) merged, id)));
+      gtk_widget_set_sensitive (check, live && !primary);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->merge_box), live);
+  gtk_widget_set_visible (GTK_WIDGET (self->merge_label), live);
+
+  self->updating_data = FALSE;
+}
+
+static void
+on_source_selected (LodeSidePanel *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->source_dropdown);
+  g_autofree char *source = NULL;
+
+  if (self->updating_data || self->controller == NULL || selected >= G_N_ELEMENTS (source_ids))
+    return;
+
+  source = controller_string (self, "source");
+  if (g_str_equal (source_ids[selected], "file"))
+    {
+      /* A file source needs a file: the chooser sets it, and the source. */
+      if (g_strcmp0 (source, "file") != 0)
+        {
+          update_data_section (self);
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.open-file", NULL);
+        }
+      return;
+    }
+
+  g_object_set (self->controller, "source", source_ids[selected], NULL);
+}
+
+static void
+on_symbol_selected (LodeSidePanel *self)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (self->symbol_dropdown);
+
+  if (self->updating_data || self->controller == NULL || item == NULL)
+    return;
+
+  if (self->symbols_venue != NULL)
+    g_object_set (self->controller, "symbol", gtk_string_object_get_string (item), NULL);
+}
+
+static void
+on_merge_toggled (LodeSidePanel *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *source = NULL;
+  g_auto(GStrv) venues = NULL;
+  GtkWidget *child;
+
+  if (self->updating_data || self->controller == NULL)
+    return;
+
+  source = controller_string (self, "source");
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->merge_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *check = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      const char *id = g_object_get_data (G_OBJECT (check), "lode-venue");
+
+      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) && g_strcmp0 (id, source) != 0)
+        g_strv_builder_add (builder, id);
+    }
+
+  venues = g_strv_builder_end (builder);
+  g_object_set (self->controller, "merge-venues", venues, NULL);
+}
+
+static void
+build_data_section (LodeSidePanel *self)
+{
+  static const char * const labels[] = { "Binance", "Bybit", "OKX", "Hyperliquid" };
+  GtkExpression *expression;
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (labels[i]);
+
+      g_object_set_data (G_OBJECT (check), "lode-venue", (gpointer) source_ids[i + 2]);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_merge_toggled), self);
+      gtk_flow_box_append (self->merge_box, check);
+    }
+
+  self->symbols = gtk_string_list_new (NULL);
+  gtk_drop_down_set_model (self->symbol_dropdown, G_LIST_MODEL (self->symbols));
+  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  gtk_drop_down_set_expression (self->symbol_dropdown, expression);
+  gtk_expression_unref (expression);
+
+  g_signal_connect_swapped (self->source_dropdown, "notify::selected",
+                            G_CALLBACK (on_source_selected), self);
+  g_signal_connect_swapped (self->symbol_dropdown, "notify::selected",
+                            G_CALLBACK (on_symbol_selected), self);
 }
 
 static void
@@ -417,6 +665,11 @@ lode_side_panel_dispose (GObject *object)
   g_clear_object (&self->chart_view);
   g_clear_object (&self->controller);
   g_clear_pointer (&self->clusters, g_array_unref);
+  if (self->symbols_cancellable != NULL)
+    g_cancellable_cancel (self->symbols_cancellable);
+  g_clear_object (&self->symbols_cancellable);
+  g_clear_object (&self->symbols);
+  g_clear_pointer (&self->symbols_venue, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LODE_TYPE_SIDE_PANEL);
 
@@ -438,8 +691,11 @@ lode_side_panel_class_init (LodeSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, intensity_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, cluster_list);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, tier_grid);
-  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, source_label);
-  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, symbol_label);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, source_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, symbol_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, merge_label);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, merge_box);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, share_box);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, interval_dropdown);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -454,6 +710,7 @@ lode_side_panel_init (LodeSidePanel *self)
   self->clusters = g_array_new (FALSE, FALSE, sizeof (LodeCluster));
   g_signal_connect (self->cluster_list, "row-activated", G_CALLBACK (on_cluster_activated), self);
   build_model_rows (self);
+  build_data_section (self);
 
   self->chart_bindings = g_binding_group_new ();
   g_binding_group_bind_full (self->chart_bindings, "colormap",
@@ -469,8 +726,6 @@ lode_side_panel_init (LodeSidePanel *self)
                              self->interval_dropdown, "selected",
                              G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL,
                              interval_to_selected, selected_to_interval, NULL, NULL);
-  g_binding_group_bind (self->controller_bindings, "source-label",
-                        self->source_label, "label", G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->controller_bindings, "mmr",
                         self->mmr_spin, "value",
                         G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
@@ -521,9 +776,18 @@ lode_side_panel_set_controller (LodeSidePanel      *self,
   g_binding_group_set_source (self->controller_bindings, controller);
 
   if (controller != NULL)
-    g_signal_connect_swapped (controller, "notify::tiers",
-                              G_CALLBACK (rebuild_tier_grid), self);
+    {
+      g_signal_connect_swapped (controller, "notify::tiers",
+                                G_CALLBACK (rebuild_tier_grid), self);
+      g_signal_connect_swapped (controller, "notify::source",
+                                G_CALLBACK (update_data_section), self);
+      g_signal_connect_swapped (controller, "notify::symbol",
+                                G_CALLBACK (update_data_section), self);
+      g_signal_connect_swapped (controller, "notify::merge-venues",
+                                G_CALLBACK (update_data_section), self);
+    }
   rebuild_tier_grid (self);
+  update_data_section (self);
 }
 
 GtkListBox *

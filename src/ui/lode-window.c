@@ -9,6 +9,7 @@
 #include "lode-data-export.h"
 #include "lode-export.h"
 #include "lode-side-panel.h"
+#include "lode-source.h"
 #include "lode-window.h"
 
 struct _LodeWindow
@@ -23,6 +24,9 @@ struct _LodeWindow
   GtkHeaderBar         *header_bar;
   GtkLabel             *subtitle;
   GtkSpinner           *spinner;
+  GtkProgressBar       *progress_bar;
+  GtkInfoBar           *notice_bar;
+  GtkLabel             *notice_label;
   GtkMenuButton        *primary_menu_button;
   GtkInfoBar           *error_bar;
   GtkLabel             *error_label;
@@ -55,15 +59,31 @@ update_subtitle (LodeWindow *self)
   g_autofree char *text = NULL;
   const char *symbol = snapshot ? lode_snapshot_get_symbol (snapshot) : NULL;
 
-  g_object_get (self->controller, "interval", &interval, NULL);
+  gint64 updated = lode_data_controller_get_updated (self->controller);
+  g_autofree char *source = NULL;
+  g_autofree char *base = NULL;
+
+  g_object_get (self->controller, "interval", &interval, "source", &source, NULL);
 
   if (label == NULL)
-    text = g_strdup (_("Loading…"));
+    base = g_strdup (_("Loading…"));
   else if (symbol != NULL)
     /* Translators: symbol · source · candle interval, e.g. "BTCUSDT · Binance · 1h" */
-    text = g_strdup_printf (_("%s · %s · %s"), symbol, label, interval);
+    base = g_strdup_printf (_("%s · %s · %s"), symbol, label, interval);
   else
-    text = g_strdup_printf (_("%s · %s"), label, interval);
+    base = g_strdup_printf (_("%s · %s"), label, interval);
+
+  /* Live sources say how fresh they are, in local time. */
+  if (updated > 0 && g_strcmp0 (source, "demo") != 0 && g_strcmp0 (source, "file") != 0)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (updated / 1000);
+      g_autofree char *clock = g_date_time_format (time, "%X");
+
+      /* Translators: the subtitle, then the time of the last update */
+      text = g_strdup_printf (_("%s · updated %s"), base, clock);
+    }
+  else
+    text = g_steal_pointer (&base);
 
   gtk_label_set_label (self->subtitle, text);
 }
@@ -75,8 +95,28 @@ update_status (LodeWindow *self)
   gboolean loading = lode_data_controller_get_loading (self->controller);
   LodeSnapshot *snapshot = lode_data_controller_get_snapshot (self->controller);
 
+  double progress;
+  g_autofree char *progress_text = NULL;
+  g_autofree char *notice = NULL;
+
+  g_object_get (self->controller, "progress", &progress, "progress-text", &progress_text,
+                "notice", &notice, NULL);
+
+  /* A page count for history downloads, a spinner for everything else. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), loading && progress_text != NULL);
+  if (progress >= 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, progress);
+  else
+    gtk_progress_bar_pulse (self->progress_bar);
+  gtk_progress_bar_set_text (self->progress_bar, progress_text);
   gtk_spinner_set_spinning (self->spinner, loading);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading && progress_text == NULL);
+
+  if (notice != NULL && g_strcmp0 (notice, gtk_label_get_label (self->notice_label)) != 0)
+    {
+      gtk_label_set_label (self->notice_label, notice);
+      gtk_info_bar_set_revealed (self->notice_bar, TRUE);
+    }
 
   if (error != NULL)
     {
@@ -107,6 +147,13 @@ on_error_bar_response (LodeWindow *self,
                        int         response)
 {
   gtk_info_bar_set_revealed (self->error_bar, FALSE);
+}
+
+static void
+on_notice_bar_response (LodeWindow *self,
+                        int         response)
+{
+  gtk_info_bar_set_revealed (self->notice_bar, FALSE);
 }
 
 /* Files ------------------------------------------------------------------- */
@@ -393,6 +440,33 @@ restore_window_state (LodeWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
+/* Base URLs per venue and the store's bound: not properties, so set by
+ * hand when they change. A file source cannot be restored without its
+ * file: the demo stands in. */
+static void
+on_settings_changed (GSettings  *settings,
+                     const char *key,
+                     gpointer    user_data)
+{
+  LodeWindow *self = user_data;
+  const char * const *venues = lode_source_list_ids ();
+
+  for (guint i = 0; venues[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-url", venues[i]);
+      g_autofree char *url = NULL;
+
+      if (key != NULL && !g_str_equal (key, name))
+        continue;
+      url = g_settings_get_string (settings, name);
+      lode_data_controller_set_base_url (self->controller, venues[i], url);
+    }
+
+  if (key == NULL || g_str_equal (key, "history-max-mb"))
+    lode_data_controller_set_store_max_bytes (self->controller,
+                                              (guint64) g_settings_get_uint (settings, "history-max-mb") << 20);
+}
+
 /* Settings drive the objects; the objects' own bindings drive the widgets.
  * Without a schema (an uninstalled run) everything works, unsaved. */
 static void
@@ -412,6 +486,13 @@ bind_settings (LodeWindow *self)
   g_settings_bind (settings, "tiers", self->controller, "tiers", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "mmr", self->controller, "mmr", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "lookback", self->controller, "lookback", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "source", self->controller, "source", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "symbol", self->controller, "symbol", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "merge-venues", self->controller, "merge-venues", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "refresh-interval", self->controller, "refresh-interval", G_SETTINGS_BIND_GET);
+
+  g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+  on_settings_changed (settings, NULL, self);
 }
 
 static void
@@ -513,6 +594,9 @@ lode_window_class_init (LodeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LodeWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, LodeWindow, subtitle);
   gtk_widget_class_bind_template_child (widget_class, LodeWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, LodeWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, LodeWindow, notice_bar);
+  gtk_widget_class_bind_template_child (widget_class, LodeWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, LodeWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, LodeWindow, error_bar);
   gtk_widget_class_bind_template_child (widget_class, LodeWindow, error_label);
@@ -520,6 +604,7 @@ lode_window_class_init (LodeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LodeWindow, panel_revealer);
   gtk_widget_class_bind_template_child (widget_class, LodeWindow, side_panel);
   gtk_widget_class_bind_template_callback (widget_class, on_error_bar_response);
+  gtk_widget_class_bind_template_callback (widget_class, on_notice_bar_response);
 
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, action_open_file);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, action_reload);
@@ -546,6 +631,10 @@ lode_window_init (LodeWindow *self)
   g_signal_connect_swapped (self->controller, "notify::error", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->controller, "notify::source-label", G_CALLBACK (update_subtitle), self);
   g_signal_connect_swapped (self->controller, "notify::interval", G_CALLBACK (update_subtitle), self);
+  g_signal_connect_swapped (self->controller, "notify::updated", G_CALLBACK (update_subtitle), self);
+  g_signal_connect_swapped (self->controller, "notify::progress", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (self->controller, "notify::progress-text", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (self->controller, "notify::notice", G_CALLBACK (update_status), self);
 
   lode_side_panel_set_chart_view (self->side_panel, self->chart_view);
   lode_side_panel_set_controller (self->side_panel, self->controller);
