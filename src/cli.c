@@ -27,6 +27,9 @@
 #include "lode-interval.h"
 #include "lode-liq-model.h"
 #include "lode-snapshot.h"
+#include "lode-source.h"
+#include "lode-data-controller.h"
+#include "lode-venue-loader.h"
 
 #define UNSET_INT G_MININT
 
@@ -63,12 +66,19 @@ typedef struct
   char *palette;
   char *colormap;
   char *intensity;
+  char *symbol;
+  char *base_url;
 } CliOptions;
 
 /* What the options resolve to, and what is built from them. */
 typedef struct
 {
   gboolean         demo;
+  char            *venue;           /* an exchange, or NULL */
+  char            *symbol;
+  char            *symbol_mapped;   /* as the venue names it */
+  char            *base_url;
+  guint            venue_days;
   LodeDemoParams   demo_params;
   gint64           interval_ms;     /* 0 = the source's own */
   LodeModelParams  model_params;
@@ -111,12 +121,18 @@ cli_options_clear (CliOptions *opts)
   g_clear_pointer (&opts->palette, g_free);
   g_clear_pointer (&opts->colormap, g_free);
   g_clear_pointer (&opts->intensity, g_free);
+  g_clear_pointer (&opts->symbol, g_free);
+  g_clear_pointer (&opts->base_url, g_free);
 }
 
 static void
 cli_clear (Cli *cli)
 {
   g_clear_pointer (&cli->label, g_free);
+  g_clear_pointer (&cli->venue, g_free);
+  g_clear_pointer (&cli->symbol, g_free);
+  g_clear_pointer (&cli->symbol_mapped, g_free);
+  g_clear_pointer (&cli->base_url, g_free);
   g_clear_pointer (&cli->model, lode_liq_model_unref);
   g_clear_pointer (&cli->market, lode_market_unref);
 }
@@ -279,21 +295,47 @@ resolve_options (const CliOptions  *opts,
               return FALSE;
             }
         }
+      else if (g_strv_contains (lode_source_list_ids (), opts->source))
+        {
+          if (opts->input != NULL)
+            {
+              g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                   _("--input needs --source file"));
+              return FALSE;
+            }
+          cli->venue = g_strdup (opts->source);
+        }
       else
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("--source: unknown source “%s” (demo or file)"), opts->source);
+                       _("--source: unknown source “%s” (demo, file, binance, bybit, okx or hyperliquid)"),
+                       opts->source);
           return FALSE;
         }
     }
 
-  cli->demo = !want_file;
+  cli->demo = !want_file && cli->venue == NULL;
   lode_demo_params_init_default (&cli->demo_params);
 
-  if (!cli->demo && (opts->seed != NULL || opts->days != UNSET_INT))
+  if (cli->venue == NULL && (opts->symbol != NULL || opts->base_url != NULL))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("--seed and --days apply to the demo source only"));
+                           _("--symbol and --base-url apply to exchange sources only"));
+      return FALSE;
+    }
+  cli->symbol = g_strdup (opts->symbol != NULL ? opts->symbol : "BTCUSDT");
+  cli->base_url = g_strdup (opts->base_url);
+
+  if (!cli->demo && opts->seed != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--seed applies to the demo source only"));
+      return FALSE;
+    }
+  if (want_file && opts->days != UNSET_INT)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--days applies to the demo and exchange sources only"));
       return FALSE;
     }
 
@@ -320,6 +362,7 @@ resolve_options (const CliOptions  *opts,
         }
       cli->demo_params.days = (guint) opts->days;
     }
+  cli->venue_days = opts->days != UNSET_INT ? (guint) opts->days : 30;
 
   cli->interval_ms = 0;
   if (opts->interval != NULL && !lode_interval_parse (opts->interval, &cli->interval_ms))
@@ -331,6 +374,8 @@ resolve_options (const CliOptions  *opts,
     }
   if (cli->demo && cli->interval_ms != 0)
     cli->demo_params.interval_ms = cli->interval_ms;
+  if (cli->venue != NULL && cli->interval_ms == 0)
+    cli->interval_ms = G_GINT64_CONSTANT (3600000);
 
   lode_model_params_init_default (&cli->model_params);
   if (opts->tiers != NULL)
@@ -408,6 +453,69 @@ resolve_options (const CliOptions  *opts,
   return resolve_image_options (opts, cli, error);
 }
 
+typedef struct
+{
+  GMainLoop  *loop;
+  LodeMarket *market;
+  char       *warning;
+  GError     *error;
+} VenueWait;
+
+static void
+on_venue_progress (guint    pages_done,
+                   guint    pages_expected,
+                   gpointer user_data)
+{
+  if (pages_expected > 0)
+    g_printerr (_("lodestone-cli: page %u of %u\n"), pages_done, pages_expected);
+  else
+    g_printerr (_("lodestone-cli: page %u\n"), pages_done);
+}
+
+static void
+on_venue_loaded (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VenueWait *wait = user_data;
+
+  wait->market = lode_venue_load_finish (result, &wait->warning, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+/* An exchange through the same adapters the app uses; no history store, so
+ * each run fetches what it shows. */
+static gboolean
+load_venue_market (Cli     *cli,
+                   GError **error)
+{
+  g_autoptr(LodeHttp) http = lode_http_new ();
+  g_autoptr(LodeSource) source = lode_source_new_for_id (cli->venue, http, cli->base_url);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  gint64 now = g_get_real_time () / 1000;
+  gint64 end = (now / cli->interval_ms + 1) * cli->interval_ms;
+  gint64 start = end - (gint64) cli->venue_days * G_GINT64_CONSTANT (86400000);
+  VenueWait wait = { .loop = loop };
+
+  cli->symbol_mapped = lode_data_controller_map_symbol (cli->venue, cli->symbol);
+  lode_venue_load_async (source, NULL, cli->symbol_mapped, cli->interval_ms, start, end,
+                         on_venue_progress, NULL, NULL, on_venue_loaded, &wait);
+  g_main_loop_run (loop);
+
+  if (wait.market == NULL)
+    {
+      g_propagate_error (error, wait.error);
+      return FALSE;
+    }
+  if (wait.warning != NULL)
+    g_printerr ("lodestone-cli: %s\n", wait.warning);
+  g_free (wait.warning);
+
+  cli->market = wait.market;
+  cli->label = g_strdup (lode_source_get_label (source));
+  return TRUE;
+}
+
 static gboolean
 load_market (Cli         *cli,
              const char  *input,
@@ -415,6 +523,9 @@ load_market (Cli         *cli,
 {
   g_autoptr(LodeMarket) market = NULL;
   gint64 native_ms;
+
+  if (cli->venue != NULL)
+    return load_venue_market (cli, error);
 
   if (cli->demo)
     {
@@ -580,7 +691,8 @@ export_image (Cli         *cli,
               GError     **error)
 {
   LodeVenueModel venue = { .label = cli->label, .model = cli->model };
-  g_autoptr(LodeSnapshot) snapshot = lode_snapshot_new (&venue, 1, cli->demo ? "BTCUSDT" : NULL);
+  g_autoptr(LodeSnapshot) snapshot = lode_snapshot_new (&venue, 1, cli->venue ? cli->symbol_mapped
+                                                                 : cli->demo ? "BTCUSDT" : NULL);
   LodeChartPalette palette;
   LodeChartFrame frame;
   LodeView view;
@@ -719,7 +831,13 @@ main (int   argc,
   };
   const GOptionEntry option_entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &opts.source,
-      N_("Where the market comes from: demo (default) or file"), N_("demo|file") },
+      N_("Where the market comes from: demo (default), file, or an exchange"),
+      N_("demo|file|binance|bybit|okx|hyperliquid") },
+    { "symbol", 0, 0, G_OPTION_ARG_STRING, &opts.symbol,
+      N_("Contract on the exchange (default BTCUSDT; BTC-USDT-SWAP and BTC work on every venue)"),
+      N_("SYM") },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &opts.base_url,
+      N_("The exchange API’s address (default: the official one)"), N_("URL") },
     { "input", 0, 0, G_OPTION_ARG_FILENAME, &opts.input,
       N_("CSV file to import (time,open,high,low,close,volume,oi_usd[,long_share]); implies --source file"),
       N_("FILE.csv") },
@@ -729,7 +847,7 @@ main (int   argc,
       N_("Candle interval (default: the source’s; 1m for the demo)"),
       N_("1m|5m|15m|1h|4h|1d") },
     { "days", 0, 0, G_OPTION_ARG_INT, &opts.days,
-      N_("Length of the demo market in days (default 30)"), N_("N") },
+      N_("Days of history: of the demo market, or fetched from the exchange (default 30)"), N_("N") },
     { "tiers", 0, 0, G_OPTION_ARG_STRING, &opts.tiers,
       N_("Leverage tiers and weights (default 10:0.3,25:0.3,50:0.25,100:0.15)"),
       N_("L:W,…") },
