@@ -48,6 +48,7 @@ typedef struct
   GString           *out;
   const char        *content_type;
   guint              weight;     /* Binance request weight */
+  gboolean           cursor_loop;
 } Reply;
 
 /* ---- The synthetic market ------------------------------------------------ */
@@ -893,7 +894,11 @@ bybit_append_cursor (Reply  *reply,
                      gint64  oldest,
                      gint64  step)
 {
-  if (more)
+  if (reply->cursor_loop)
+    g_string_append_printf (reply->out,
+                            ",\"nextPageCursor\":\"lastid%%3D1%%26lasttime%%3D%" G_GINT64_FORMAT "\"}",
+                            reply->mock->now_ms / 1000);
+  else if (more)
     g_string_append_printf (reply->out,
                             ",\"nextPageCursor\":\"lastid%%3D%" G_GINT64_FORMAT "%%26lasttime%%3D%" G_GINT64_FORMAT "\"}",
                             (oldest - reply->mock->listing_ms) / step, oldest / 1000);
@@ -1702,6 +1707,17 @@ fault_reply (Reply               *reply,
       reply->status = 200;
       g_string_assign (reply->out, "<!DOCTYPE html><p>not json {\"code\":");
     }
+  else if (fault->kind == LODE_MOCK_FAULT_EMPTY)
+    {
+      reply->status = 200;
+      if (g_str_equal (venue, "bybit"))
+        g_string_assign (reply->out, "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"category\":\"linear\","
+                                     "\"list\":[],\"nextPageCursor\":\"\"},\"retExtInfo\":{},\"time\":0}");
+      else if (g_str_equal (venue, "okx"))
+        g_string_assign (reply->out, "{\"code\":\"0\",\"msg\":\"\",\"data\":[]}");
+      else
+        g_string_assign (reply->out, "[]");
+    }
   else if (fault->kind == LODE_MOCK_FAULT_VENUE_ERROR)
     {
       if (g_str_equal (venue, "bybit"))
@@ -1846,6 +1862,9 @@ server_callback (SoupServer        *server,
       return;
     }
 
+  fault = take_fault (self, path);
+  reply.cursor_loop = fault != NULL && fault->fault.kind == LODE_MOCK_FAULT_CURSOR_LOOP;
+
   if (g_str_equal (venue, "binance"))
     binance_route (&reply);
   else if (g_str_equal (venue, "bybit"))
@@ -1870,11 +1889,13 @@ server_callback (SoupServer        *server,
                                     "X-MBX-USED-WEIGHT-1M", buf);
     }
 
-  fault = take_fault (self, path);
   if (fault != NULL)
     {
       switch (fault->fault.kind)
         {
+        case LODE_MOCK_FAULT_CURSOR_LOOP:
+          break;
+
         case LODE_MOCK_FAULT_TRUNCATE:
           g_string_truncate (out, out->len / 2);
           break;
@@ -1897,6 +1918,7 @@ server_callback (SoupServer        *server,
         case LODE_MOCK_FAULT_BAN:
         case LODE_MOCK_FAULT_MALFORMED:
         case LODE_MOCK_FAULT_VENUE_ERROR:
+        case LODE_MOCK_FAULT_EMPTY:
         default:
           fault_reply (&reply, &fault->fault);
           break;

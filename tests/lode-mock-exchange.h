@@ -44,6 +44,11 @@ typedef enum
   /* The normal reply, with a JSON error body in place of the data: a
    * venue error code (Bybit 10001, OKX 51001, Binance -1121). */
   LODE_MOCK_FAULT_VENUE_ERROR,
+  /* A valid reply with an empty list (and Bybit's nextPageCursor ""). */
+  LODE_MOCK_FAULT_EMPTY,
+  /* Bybit's cursor endpoints: the normal rows, but a nextPageCursor that
+   * always points at the same page. */
+  LODE_MOCK_FAULT_CURSOR_LOOP,
 } LodeMockFaultKind;
 
 typedef struct

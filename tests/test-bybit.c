@@ -466,6 +466,58 @@ test_bad_bodies (Fixture       *f,
       }
 }
 
+/* A cursor that always names the same page ends the series after the
+ * second request instead of looping. */
+static void
+test_cursor_loop (Fixture       *f,
+                  gconstpointer  data)
+{
+  LodeMockFault fault = { .kind = LODE_MOCK_FAULT_CURSOR_LOOP };
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeMarket) market = NULL;
+
+  lode_mock_exchange_add_fault (f->mock, OI_PATH, 100, &fault);
+  market = fetch_market (f, "BTCUSDT", HOUR_MS, end - 20 * DAY_MS, end, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (market);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, OI_PATH), ==, 2);
+}
+
+/* No OI rows at all: a market without OI (NaN), not an error. */
+static void
+test_empty_oi (Fixture       *f,
+               gconstpointer  data)
+{
+  LodeMockFault fault = { .kind = LODE_MOCK_FAULT_EMPTY };
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeMarket) market = NULL;
+
+  lode_mock_exchange_add_fault (f->mock, OI_PATH, 1, &fault);
+  market = fetch_market (f, "BTCUSDT", HOUR_MS, end - DAY_MS, end, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < lode_market_get_n_candles (market); i++)
+    g_assert_true (isnan (lode_market_get_candle (market, i)->oi_usd));
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, OI_PATH), ==, 1);
+}
+
+/* No candles in the range: said as such. */
+static void
+test_empty_candles (Fixture       *f,
+                    gconstpointer  data)
+{
+  LodeMockFault fault = { .kind = LODE_MOCK_FAULT_EMPTY };
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeMarket) market = NULL;
+
+  lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 1, &fault);
+  market = fetch_market (f, "BTCUSDT", HOUR_MS, end - DAY_MS, end, &error);
+  g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
+  g_assert_null (market);
+}
+
 static void
 test_funding (Fixture       *f,
               gconstpointer  data)
@@ -547,6 +599,9 @@ main (int   argc,
   ADD ("/sources/bybit/retry/403-backs-off", test_ban_403);
   ADD ("/sources/bybit/venue-error", test_venue_error);
   ADD ("/sources/bybit/bad-bodies", test_bad_bodies);
+  ADD ("/sources/bybit/oi/cursor-loop", test_cursor_loop);
+  ADD ("/sources/bybit/oi/empty", test_empty_oi);
+  ADD ("/sources/bybit/klines/empty", test_empty_candles);
   ADD ("/sources/bybit/funding", test_funding);
   ADD ("/sources/bybit/depth", test_depth);
   ADD ("/sources/bybit/symbols", test_symbols);
