@@ -390,6 +390,77 @@ test_limiter_used_header (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 400 * 1000);
 }
 
+typedef struct
+{
+  Fixture *f;
+  GError  *ok_error;
+  GError  *timeout_error;
+  gint     done;
+} ThreadRun;
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  ThreadRun *run = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(LodeHttp) http = NULL;
+  g_autoptr(GAsyncResult) ok = NULL;
+  g_autoptr(GAsyncResult) slow = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) none = NULL;
+
+  g_main_context_push_thread_default (context);
+  http = lode_http_new ();
+  lode_http_set_timeout_ms (http, 300);
+  lode_http_set_retry_policy (http, 1, 10, 10, 1000);
+
+  /* The mock delays the first request; the second one is answered. */
+  lode_http_get_async (http, run->f->url, NULL, NULL, on_result, &slow);
+  while (slow == NULL)
+    g_main_context_iteration (context, TRUE);
+  none = lode_http_request_finish (http, slow, &run->timeout_error);
+
+  lode_http_get_async (http, run->f->url, NULL, NULL, on_result, &ok);
+  while (ok == NULL)
+    g_main_context_iteration (context, TRUE);
+  body = lode_http_request_finish (http, ok, &run->ok_error);
+
+  g_clear_object (&http);
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&run->done, 1);
+  g_idle_add (wake_cb, NULL);
+
+  return NULL;
+}
+
+/* Requests made on another thread's context stay on it, time-outs
+ * included. */
+static void
+test_other_context (Fixture       *f,
+                    gconstpointer  data)
+{
+  LodeMockFault fault = { .kind = LODE_MOCK_FAULT_DELAY, .delay_ms = 1000 };
+  ThreadRun run = { f, NULL, NULL, 0 };
+  GThread *thread;
+
+  lode_mock_exchange_add_fault (f->mock, f->path, 1, &fault);
+  thread = g_thread_new ("lode-http-test", worker_thread, &run);
+  /* The mock serves from this thread's (default) context. */
+  while (!g_atomic_int_get (&run.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+
+  g_assert_error (run.timeout_error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_NETWORK);
+  g_assert_no_error (run.ok_error);
+  g_clear_error (&run.timeout_error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +485,7 @@ main (int   argc,
   ADD ("/sources/http/retry/server-error-recovers", test_server_error_recovers);
   ADD ("/sources/http/timeout", test_timeout);
   ADD ("/sources/http/connection-refused", test_connection_refused);
+  ADD ("/sources/http/other-context", test_other_context);
   ADD ("/sources/http/cancel/in-flight", test_cancel_in_flight);
   ADD ("/sources/http/cancel/while-waiting", test_cancel_while_waiting);
   ADD ("/sources/http/limiter/paces-burst", test_limiter_paces_burst);

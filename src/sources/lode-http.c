@@ -72,7 +72,7 @@ typedef struct
   /* The attempt in flight. */
   GCancellable        *attempt_cancellable;
   gulong               cancel_handler;
-  guint                timeout_id;
+  GSource             *timeout_source;  /* on the task's context */
   gboolean             timed_out;
   SoupMessage         *msg;
 
@@ -168,7 +168,7 @@ request_free (gpointer data)
   Request *request = data;
 
   g_assert (request->wait_source == NULL);
-  g_assert (request->timeout_id == 0);
+  g_assert (request->timeout_source == NULL);
   g_free (request->method);
   g_free (request->url);
   g_clear_pointer (&request->body, g_bytes_unref);
@@ -399,7 +399,11 @@ attempt_cleanup (GTask *task)
 {
   Request *request = g_task_get_task_data (task);
 
-  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  if (request->timeout_source != NULL)
+    {
+      g_source_destroy (request->timeout_source);
+      g_clear_pointer (&request->timeout_source, g_source_unref);
+    }
   if (request->cancel_handler != 0)
     {
       g_cancellable_disconnect (g_task_get_cancellable (task), request->cancel_handler);
@@ -512,7 +516,6 @@ attempt_timeout_cb (gpointer data)
 {
   Request *request = data;
 
-  request->timeout_id = 0;
   request->timed_out = TRUE;
   g_cancellable_cancel (request->attempt_cancellable);
 
@@ -554,10 +557,11 @@ request_send (GTask *task)
                                                      g_object_ref (request->attempt_cancellable),
                                                      g_object_unref);
 
+  /* Not g_timeout_add(): the caller's context need not be the default. */
   timeout = g_timeout_source_new (self->timeout_ms);
   g_source_set_callback (timeout, attempt_timeout_cb, request, NULL);
-  request->timeout_id = g_source_attach (timeout, g_task_get_context (task));
-  g_source_unref (timeout);
+  g_source_attach (timeout, g_task_get_context (task));
+  request->timeout_source = timeout;
 
   self->n_sent++;
   soup_session_send_and_read_async (self->session, request->msg, G_PRIORITY_DEFAULT,

@@ -41,7 +41,11 @@ G_DECLARE_FINAL_TYPE (LodeHttp, lode_http, LODE, HTTP, GObject)
  *    not waited for: the error is returned at once.
  *
  * Cancelling the GCancellable stops a request at any stage with
- * G_IO_ERROR_CANCELLED. */
+ * G_IO_ERROR_CANCELLED.
+ *
+ * A LodeHttp and its limiters belong to one thread: the requests of one
+ * object may run on different main contexts only if they are made from
+ * the same thread (the main one, as the app does). */
 
 /* Turns the body of a 2xx reply into a GError when it is a venue's error
  * envelope (Bybit retCode ≠ 0, OKX code ≠ "0"). A RATE_LIMITED error is
