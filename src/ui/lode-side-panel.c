@@ -797,3 +797,19 @@ lode_side_panel_get_cluster_list (LodeSidePanel *self)
 
   return self->cluster_list;
 }
+
+GtkDropDown *
+lode_side_panel_get_source_dropdown (LodeSidePanel *self)
+{
+  g_return_val_if_fail (LODE_IS_SIDE_PANEL (self), NULL);
+
+  return self->source_dropdown;
+}
+
+GtkDropDown *
+lode_side_panel_get_symbol_dropdown (LodeSidePanel *self)
+{
+  g_return_val_if_fail (LODE_IS_SIDE_PANEL (self), NULL);
+
+  return self->symbol_dropdown;
+}

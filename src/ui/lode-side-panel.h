@@ -23,5 +23,8 @@ void       lode_side_panel_set_controller (LodeSidePanel      *self,
                                            LodeDataController *controller);
 /* The rows of the cluster list, for tests and keyboard navigation. */
 GtkListBox *lode_side_panel_get_cluster_list (LodeSidePanel   *self);
+/* The source and symbol pickers (tests drive them as a user would). */
+GtkDropDown *lode_side_panel_get_source_dropdown (LodeSidePanel *self);
+GtkDropDown *lode_side_panel_get_symbol_dropdown (LodeSidePanel *self);
 
 G_END_DECLS
