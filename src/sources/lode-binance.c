@@ -150,7 +150,11 @@ binance_fetch_candles_async (LodeSource            *source,
   lode_pager_run (pager, cancellable, callback, user_data);
 }
 
-/* ---- /futures/data/…: forward from the 30-day horizon ----------------- */
+/* ---- /futures/data/…: backward from the end, within 30 days ----------
+ *
+ * Only endTime is sent: with it alone every reading of the docs agrees
+ * that the latest `limit` rows up to it come back, whereas which rows a
+ * startTime + endTime range longer than a page gives is not said. */
 
 typedef struct
 {
@@ -168,14 +172,13 @@ data_next (LodePager  *pager,
   DataSeries *series = pager->venue_data;
   g_autoptr(GString) query = g_string_new (NULL);
 
-  if (pager->cursor_ms > pager->keep_until)
+  if (pager->cursor_ms < pager->keep_from)
     return FALSE;
 
   pager->page_limit = DATA_MAX;
   lode_http_query_add (query, "symbol", pager->query.symbol);
   lode_http_query_add (query, "period", series->period);
-  lode_http_query_add_int (query, "startTime", pager->cursor_ms);
-  lode_http_query_add_int (query, "endTime", pager->keep_until);
+  lode_http_query_add_int (query, "endTime", pager->cursor_ms);
   lode_http_query_add_int (query, "limit", DATA_MAX);
   g_string_append_printf (url, "%s?%s", series->path, query->str);
 
@@ -189,7 +192,7 @@ data_page (LodePager  *pager,
 {
   DataSeries *series = pager->venue_data;
   g_autoptr(GArray) page = series->parse (body, error);
-  const LodePoint *last;
+  gint64 oldest;
 
   if (page == NULL)
     return FALSE;
@@ -201,10 +204,10 @@ data_page (LodePager  *pager,
       return TRUE;
     }
 
-  last = &g_array_index (page, LodePoint, page->len - 1);
-  if (last->time_ms < pager->cursor_ms)
+  oldest = g_array_index (page, LodePoint, 0).time_ms;
+  if (oldest <= pager->keep_from || oldest > pager->cursor_ms)
     pager->done = TRUE;
-  pager->cursor_ms = last->time_ms + 1;
+  pager->cursor_ms = oldest - 1;
 
   return TRUE;
 }
@@ -228,19 +231,18 @@ fetch_data_series (LodeBinance           *self,
   pager->venue_data = series;
   pager->venue_data_free = g_free;
 
-  /* Only the last 30 days exist: start one period inside that horizon so
-   * the first request is one the venue can answer, and ask for nothing
-   * when the whole range is older. */
+  /* Only the last 30 days exist: stop one period inside that horizon, and
+   * ask for nothing when the whole range is older. */
   horizon = g_get_real_time () / 1000 - DATA_DAYS * DAY_MS + series->period_ms;
   horizon = (horizon + series->period_ms - 1) / series->period_ms * series->period_ms;
-  pager->cursor_ms = MAX (query->start_ms - series->period_ms, horizon);
-  pager->keep_from = pager->cursor_ms;
+  pager->keep_from = MAX (query->start_ms - series->period_ms, horizon);
+  pager->cursor_ms = pager->keep_until;
 
   pager->call.limit_key = KEY_DATA;
   pager->call.weight = 1;
   pager->call.check = lode_binance_check;
-  pager->pages_expected = pager->cursor_ms <= query->end_ms
-                          ? pages_for (query->end_ms - pager->cursor_ms + 1, series->period_ms, DATA_MAX)
+  pager->pages_expected = pager->keep_from <= pager->keep_until
+                          ? pages_for (pager->keep_until - pager->keep_from + 1, series->period_ms, DATA_MAX)
                           : 0;
   pager->next_request = data_next;
   pager->parse_page = data_page;
