@@ -33,6 +33,9 @@ struct _LodeMockExchange
   guint       total_hits;
   gboolean    bybit_single_oi;
   GQueue      binance_weights;  /* (time_us, weight) for X-MBX-USED-WEIGHT-1M */
+  GQueue      bybit_requests;   /* gint64* real-time ms of each request */
+  guint       bybit_limit;
+  gint64      bybit_window_ms;
 };
 
 /* One reply under construction. */
@@ -1767,6 +1770,31 @@ binance_used_weight (LodeMockExchange *self,
   return used;
 }
 
+/* Bybit's X-Bapi-Limit* headers for one more request now. */
+static void
+bybit_limit_headers (LodeMockExchange   *self,
+                     SoupMessageHeaders *headers)
+{
+  gint64 now = g_get_real_time () / 1000;
+  gint64 *entry;
+  char buf[32];
+  guint used;
+
+  while ((entry = g_queue_peek_head (&self->bybit_requests)) != NULL
+         && *entry + self->bybit_window_ms <= now)
+    g_free (g_queue_pop_head (&self->bybit_requests));
+  g_queue_push_tail (&self->bybit_requests, g_memdup2 (&now, sizeof now));
+  used = g_queue_get_length (&self->bybit_requests);
+
+  g_snprintf (buf, sizeof buf, "%u", self->bybit_limit);
+  soup_message_headers_replace (headers, "X-Bapi-Limit", buf);
+  g_snprintf (buf, sizeof buf, "%u", used < self->bybit_limit ? self->bybit_limit - used : 0);
+  soup_message_headers_replace (headers, "X-Bapi-Limit-Status", buf);
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT,
+              *(gint64 *) g_queue_peek_head (&self->bybit_requests) + self->bybit_window_ms);
+  soup_message_headers_replace (headers, "X-Bapi-Limit-Reset-Timestamp", buf);
+}
+
 static void
 reply_send (Reply *reply)
 {
@@ -1880,6 +1908,9 @@ server_callback (SoupServer        *server,
       g_string_assign (out, "Not Found");
     }
 
+  if (g_str_equal (venue, "bybit"))
+    bybit_limit_headers (self, soup_server_message_get_response_headers (msg));
+
   if (g_str_equal (venue, "binance"))
     {
       char buf[16];
@@ -1947,6 +1978,9 @@ lode_mock_exchange_new (guint64 seed)
   self->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->faults);
   g_queue_init (&self->binance_weights);
+  g_queue_init (&self->bybit_requests);
+  self->bybit_limit = 600;
+  self->bybit_window_ms = 5000;
 
   self->server = soup_server_new ("server-header", "lode-mock-exchange", NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
@@ -1985,6 +2019,7 @@ lode_mock_exchange_free (LodeMockExchange *self)
   g_clear_object (&self->server);
   g_queue_clear_full (&self->faults, fault_entry_free);
   g_queue_clear_full (&self->binance_weights, g_free);
+  g_queue_clear_full (&self->bybit_requests, g_free);
   g_hash_table_unref (self->hits);
   g_free (self->url);
   g_free (self);
@@ -2038,4 +2073,13 @@ lode_mock_exchange_set_bybit_single_oi (LodeMockExchange *self,
                                         gboolean          single)
 {
   self->bybit_single_oi = single;
+}
+
+void
+lode_mock_exchange_set_bybit_limit (LodeMockExchange *self,
+                                    guint             limit,
+                                    guint             window_ms)
+{
+  self->bybit_limit = limit;
+  self->bybit_window_ms = window_ms;
 }

@@ -89,6 +89,14 @@ guint             lode_mock_exchange_get_hits     (LodeMockExchange       *self,
 void              lode_mock_exchange_set_bybit_single_oi (LodeMockExchange *self,
                                                           gboolean          single);
 
+/* Bybit's count of requests per IP: at most @limit per @window_ms (600
+ * per 5000 by default), reported in X-Bapi-Limit, X-Bapi-Limit-Status
+ * (requests left) and X-Bapi-Limit-Reset-Timestamp. The mock reports
+ * only; it does not refuse. */
+void              lode_mock_exchange_set_bybit_limit (LodeMockExchange *self,
+                                                      guint             limit,
+                                                      guint             window_ms);
+
 /* The synthetic market. Times are ms; values on the minute grid. */
 double            lode_mock_exchange_price        (LodeMockExchange       *self,
                                                    gint64                  time_ms);

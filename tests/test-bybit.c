@@ -466,6 +466,30 @@ test_bad_bodies (Fixture       *f,
       }
 }
 
+/* When X-Bapi-Limit-Status says nothing is left, the next request waits
+ * for X-Bapi-Limit-Reset-Timestamp. */
+static void
+test_limit_headers (Fixture       *f,
+                    gconstpointer  data)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  gint64 t0;
+
+  lode_mock_exchange_set_bybit_limit (f->mock, 2, 600);
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) candles = fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (candles->len, ==, 10);
+    }
+  /* The second reply said 0 left: the third waited for the reset. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 450 * 1000);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 3);
+}
+
 /* A cursor that always names the same page ends the series after the
  * second request instead of looping. */
 static void
@@ -599,6 +623,7 @@ main (int   argc,
   ADD ("/sources/bybit/retry/403-backs-off", test_ban_403);
   ADD ("/sources/bybit/venue-error", test_venue_error);
   ADD ("/sources/bybit/bad-bodies", test_bad_bodies);
+  ADD ("/sources/bybit/rate-limit/limit-headers", test_limit_headers);
   ADD ("/sources/bybit/oi/cursor-loop", test_cursor_loop);
   ADD ("/sources/bybit/oi/empty", test_empty_oi);
   ADD ("/sources/bybit/klines/empty", test_empty_candles);

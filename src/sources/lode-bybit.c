@@ -517,6 +517,8 @@ lode_bybit_constructed (GObject *object)
   /* §2: 600 requests per 5 s per IP across the public market endpoints;
    * beyond it an HTTP 403 and a ban of ten minutes. */
   lode_http_ensure_rate_limit (self->http, KEY, 600, 5000, NULL);
+  lode_http_set_rate_limit_reset_headers (self->http, KEY, "X-Bapi-Limit-Status",
+                                          "X-Bapi-Limit-Reset-Timestamp");
 }
 
 static void

@@ -32,6 +32,8 @@ typedef struct
   guint   used;           /* sum of the weights in spends */
   gint64  hold_until_us;  /* a rate-limit reply holds the key until then */
   char   *used_header;
+  char   *remaining_header;  /* requests left in the venue's window */
+  char   *reset_header;      /* when it resets, ms since the epoch */
 } Limiter;
 
 struct _LodeHttp
@@ -91,6 +93,8 @@ limiter_free (gpointer data)
 
   g_queue_clear_full (&limiter->spends, g_free);
   g_free (limiter->used_header);
+  g_free (limiter->remaining_header);
+  g_free (limiter->reset_header);
   g_free (limiter);
 }
 
@@ -160,6 +164,32 @@ limiter_report_used (Limiter *limiter,
   limiter_prune (limiter, now_us);
   if (reported > limiter->used)
     limiter_spend (limiter, MIN (reported, limiter->capacity) - MIN (limiter->used, limiter->capacity), now_us);
+}
+
+/* What the venue says of its own count: weight used (Binance), or
+ * requests left and when the window resets (Bybit). Nothing left holds
+ * the key until the reset, at most one window away. */
+static void
+limiter_read_headers (Limiter            *limiter,
+                      SoupMessageHeaders *headers)
+{
+  gint64 now = g_get_monotonic_time ();
+  const char *value;
+
+  if (limiter->used_header != NULL
+      && (value = soup_message_headers_get_one (headers, limiter->used_header)) != NULL)
+    limiter_report_used (limiter, (guint) g_ascii_strtoull (value, NULL, 10), now);
+
+  if (limiter->remaining_header != NULL && limiter->reset_header != NULL
+      && (value = soup_message_headers_get_one (headers, limiter->remaining_header)) != NULL
+      && g_ascii_strtoll (value, NULL, 10) <= 0
+      && (value = soup_message_headers_get_one (headers, limiter->reset_header)) != NULL)
+    {
+      gint64 wait_us = (g_ascii_strtoll (value, NULL, 10) - g_get_real_time () / 1000) * 1000;
+
+      wait_us = CLAMP (wait_us, 0, limiter->window_us);
+      limiter->hold_until_us = MAX (limiter->hold_until_us, now + wait_us);
+    }
 }
 
 static void
@@ -454,15 +484,8 @@ on_sent (GObject      *object,
   status = soup_message_get_status (request->msg);
 
   limiter = request_get_limiter (self, request);
-  if (limiter != NULL && limiter->used_header != NULL)
-    {
-      const char *used = soup_message_headers_get_one (
-        soup_message_get_response_headers (request->msg), limiter->used_header);
-
-      if (used != NULL)
-        limiter_report_used (limiter, (guint) g_ascii_strtoull (used, NULL, 10),
-                             g_get_monotonic_time ());
-    }
+  if (limiter != NULL)
+    limiter_read_headers (limiter, soup_message_get_response_headers (request->msg));
 
   if (status == 429 || status == 418 || status == 403)
     {
@@ -794,6 +817,26 @@ lode_http_set_rate_limit (LodeHttp   *self,
   limiter->used_header = g_strdup (used_header);
   g_queue_init (&limiter->spends);
   g_hash_table_replace (self->limiters, g_strdup (key), limiter);
+}
+
+void
+lode_http_set_rate_limit_reset_headers (LodeHttp   *self,
+                                        const char *key,
+                                        const char *remaining_header,
+                                        const char *reset_header)
+{
+  Limiter *limiter;
+
+  g_return_if_fail (LODE_IS_HTTP (self));
+  g_return_if_fail (key != NULL);
+
+  limiter = g_hash_table_lookup (self->limiters, key);
+  g_return_if_fail (limiter != NULL);
+
+  g_free (limiter->remaining_header);
+  g_free (limiter->reset_header);
+  limiter->remaining_header = g_strdup (remaining_header);
+  limiter->reset_header = g_strdup (reset_header);
 }
 
 void

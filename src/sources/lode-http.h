@@ -22,8 +22,10 @@ G_DECLARE_FINAL_TYPE (LodeHttp, lode_http, LODE, HTTP, GObject)
  * 1. Pacing. A request names a rate-limit key ("binance", "okx:candles", …)
  *    and a weight. Each key is a sliding window of at most `capacity` weight
  *    per `window_ms`; a request that would overflow it waits (it never fails
- *    for that). A key can also follow a header in which the venue reports
- *    the weight already used (X-MBX-USED-WEIGHT-1M).
+ *    for that). A key can also follow the venue's own count in reply
+ *    headers: the weight already used (X-MBX-USED-WEIGHT-1M), or the
+ *    requests left and the reset time (X-Bapi-Limit-Status and
+ *    X-Bapi-Limit-Reset-Timestamp).
  * 2. The exchange, under a time-out per attempt ("timeout-ms"). The status
  *    is checked before anything reads the body: 429, 418 and 403 are
  *    LODE_SOURCE_ERROR_RATE_LIMITED; other 4xx HTTP_CLIENT (with the venue's
@@ -81,6 +83,14 @@ void      lode_http_set_rate_limit      (LodeHttp            *self,
                                          guint                capacity,
                                          guint                window_ms,
                                          const char          *used_header);
+/* Makes the existing limit of @key follow the venue's count of requests
+ * left (@remaining_header) and its reset time in ms since the epoch
+ * (@reset_header): when nothing is left, the key waits for the reset
+ * (at most one window). NULL headers turn it off. */
+void      lode_http_set_rate_limit_reset_headers (LodeHttp   *self,
+                                                  const char *key,
+                                                  const char *remaining_header,
+                                                  const char *reset_header);
 /* As lode_http_set_rate_limit(), unless @key already has a limit: adapters
  * install the venue's defaults with it, so a limit set before (by a test
  * or a setting) wins. */
