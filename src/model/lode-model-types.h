@@ -12,6 +12,7 @@ typedef enum
   LODE_MODEL_ERROR_INVALID_SERIES,  /* a market series breaks §1 (order, prices) */
   LODE_MODEL_ERROR_INVALID_PARAMS,  /* tiers, mmr or lookback out of range */
   LODE_MODEL_ERROR_CANCELLED,       /* a build was cancelled through its flag */
+  LODE_MODEL_ERROR_NEEDS_DEPTH,     /* §8 without order-book depth on the side hit */
 } LodeModelError;
 
 /* The side of a position, and so of its liquidation level: long levels sit
