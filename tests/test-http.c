@@ -4,6 +4,7 @@
 
 #undef G_DISABLE_ASSERT
 
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "lode-http.h"
@@ -390,6 +391,64 @@ test_limiter_used_header (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 400 * 1000);
 }
 
+static void
+tls_handler (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  guint *served = data;
+
+  (*served)++;
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+}
+
+/* A certificate nobody vouches for is an error, not retried, and the
+ * request never reaches the server. (The certificate in data/tls is a
+ * self-signed one made for this test only.) */
+static void
+test_tls_bad_certificate (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *cert_path = g_test_build_filename (G_TEST_DIST, "data", "tls", "self-signed-cert.pem", NULL);
+  g_autofree char *key_path = g_test_build_filename (G_TEST_DIST, "data", "tls", "self-signed-key.pem", NULL);
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  guint served = 0;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+
+  cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", cert, NULL);
+  soup_server_add_handler (server, NULL, tls_handler, &served, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+
+  body = get (f, url, NULL, NULL, &error);
+  g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_NETWORK);
+  g_test_message ("%s", error->message);
+  g_assert_null (body);
+  g_assert_cmpuint (lode_http_get_n_sent (f->http), ==, 1);
+  g_assert_cmpuint (served, ==, 0);
+
+  soup_server_disconnect (server);
+}
+
 typedef struct
 {
   Fixture *f;
@@ -486,6 +545,7 @@ main (int   argc,
   ADD ("/sources/http/timeout", test_timeout);
   ADD ("/sources/http/connection-refused", test_connection_refused);
   ADD ("/sources/http/other-context", test_other_context);
+  ADD ("/sources/http/tls/bad-certificate", test_tls_bad_certificate);
   ADD ("/sources/http/cancel/in-flight", test_cancel_in_flight);
   ADD ("/sources/http/cancel/while-waiting", test_cancel_while_waiting);
   ADD ("/sources/http/limiter/paces-burst", test_limiter_paces_burst);
