@@ -2032,6 +2032,12 @@ lode_mock_exchange_get_base_url (LodeMockExchange *self,
   return g_strdup_printf ("%s/%s", self->url, venue);
 }
 
+SoupServer *
+lode_mock_exchange_get_server (LodeMockExchange *self)
+{
+  return self->server;
+}
+
 gint64
 lode_mock_exchange_get_now_ms (LodeMockExchange *self)
 {

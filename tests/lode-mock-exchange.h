@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <libsoup/soup.h>
 
 #include "lode-market.h"
 
@@ -69,6 +69,9 @@ void              lode_mock_exchange_free         (LodeMockExchange       *self)
  * "hyperliquid". */
 char             *lode_mock_exchange_get_base_url (LodeMockExchange       *self,
                                                    const char             *venue);
+/* The server itself, to add handlers (WebSocket streams) under the same
+ * base URLs. */
+SoupServer       *lode_mock_exchange_get_server   (LodeMockExchange       *self);
 /* The mock's present: the wall clock at creation, floored to the minute.
  * Data exists up to (excluding) it. */
 gint64            lode_mock_exchange_get_now_ms   (LodeMockExchange       *self);
