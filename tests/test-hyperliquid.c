@@ -322,6 +322,27 @@ test_market_current_oi (Fixture       *f,
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, INFO_PATH), ==, 2);
 }
 
+/* "oi-sides" 2 halves a two-sided figure. */
+static void
+test_oi_sides (Fixture       *f,
+               gconstpointer  data)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = NULL;
+  LodeSourceQuery query = { "BTC", HOUR_MS, end - DAY_MS, end, NULL, 0, NULL, NULL };
+  double usd = lode_mock_exchange_oi_base (f->mock, f->now_ms) * lode_mock_exchange_price (f->mock, f->now_ms);
+
+  g_object_set (f->source, "oi-sides", 2.0, NULL);
+  lode_source_fetch_open_interest_async (f->source, &query, NULL, on_result, &result);
+  points = lode_source_fetch_open_interest_finish (f->source, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 1);
+  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==, end);
+  g_assert_cmpfloat_with_epsilon (g_array_index (points, LodePoint, 0).value / (usd / 2), 1.0, 1e-9);
+}
+
 static void
 test_oi_past_range (Fixture       *f,
                     gconstpointer  data)
@@ -466,6 +487,7 @@ main (int   argc,
   ADD ("/sources/hyperliquid/candles/5000-window", test_candles_window);
   ADD ("/sources/hyperliquid/market/current-oi", test_market_current_oi);
   ADD ("/sources/hyperliquid/oi/past-range", test_oi_past_range);
+  ADD ("/sources/hyperliquid/oi/sides", test_oi_sides);
   ADD ("/sources/hyperliquid/retry/429", test_rate_limit_429);
   ADD ("/sources/hyperliquid/bad-bodies", test_bad_bodies);
   ADD ("/sources/hyperliquid/unknown-coin", test_unknown_coin);

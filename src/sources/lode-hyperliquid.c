@@ -27,6 +27,7 @@ struct _LodeHyperliquid
 
   LodeHttp *http;
   char     *base_url;
+  double    oi_sides;
 };
 
 static void source_iface_init (LodeSourceInterface *iface);
@@ -38,6 +39,7 @@ enum {
   PROP_0,
   PROP_HTTP,
   PROP_BASE_URL,
+  PROP_OI_SIDES,
   N_PROPS
 };
 
@@ -159,6 +161,7 @@ typedef struct
 {
   char               *coin;
   gint64              time_ms;
+  double              oi_sides;
   LodeSourceProgress  progress;
   gpointer            progress_data;
 } OiRequest;
@@ -192,13 +195,13 @@ on_asset_ctxs (GObject      *object,
       return;
     }
 
-  /* coin × mark price; one-sided by default (§5 leaves Hyperliquid's
-   * sidedness open: it matches the venue's own UI). */
   if (request->progress != NULL)
     request->progress (1, 1, request->progress_data);
 
+  /* coin × mark price, over "oi-sides" (§5 leaves Hyperliquid's
+   * sidedness open; 1, the default, matches the venue's own UI). */
   point.time_ms = request->time_ms;
-  point.value = ctx.open_interest * ctx.mark_px;
+  point.value = ctx.open_interest * ctx.mark_px / request->oi_sides;
   points = g_array_new (FALSE, FALSE, sizeof (LodePoint));
   g_array_append_val (points, point);
   g_task_return_pointer (task, g_steal_pointer (&points), (GDestroyNotify) g_array_unref);
@@ -236,6 +239,7 @@ hyperliquid_fetch_open_interest_async (LodeSource            *source,
   request = g_new0 (OiRequest, 1);
   request->coin = g_strdup (query->symbol);
   request->time_ms = MIN (now, query->end_ms);
+  request->oi_sides = self->oi_sides;
   request->progress = query->progress;
   request->progress_data = query->progress_data;
   g_task_set_task_data (task, request, oi_request_free);
@@ -433,6 +437,10 @@ lode_hyperliquid_get_property (GObject    *object,
       g_value_set_string (value, self->base_url);
       break;
 
+    case PROP_OI_SIDES:
+      g_value_set_double (value, self->oi_sides);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -456,6 +464,14 @@ lode_hyperliquid_set_property (GObject      *object,
       g_free (self->base_url);
       self->base_url = lode_source_normalize_base_url (g_value_get_string (value),
                                                        LODE_HYPERLIQUID_DEFAULT_BASE_URL);
+      break;
+
+    case PROP_OI_SIDES:
+      if (self->oi_sides != g_value_get_double (value))
+        {
+          self->oi_sides = g_value_get_double (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -483,12 +499,20 @@ lode_hyperliquid_class_init (LodeHyperliquidClass *klass)
                          LODE_HYPERLIQUID_DEFAULT_BASE_URL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  /* What the venue's openInterest is divided by to give one side: 1 (it
+   * is one side, as on the venue's own pages) or 2 (if it counts both). */
+  properties[PROP_OI_SIDES] =
+    g_param_spec_double ("oi-sides", NULL, NULL,
+                         1.0, 2.0, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 lode_hyperliquid_init (LodeHyperliquid *self)
 {
+  self->oi_sides = 1.0;
 }
 
 LodeHyperliquid *

@@ -15,7 +15,9 @@ G_DECLARE_FINAL_TYPE (LodeHyperliquid, lode_hyperliquid, LODE, HYPERLIQUID, GObj
  * is POST /info. Symbols are coins ("BTC", "kPEPE"). Candles exist for the
  * latest 5000 bars only. There is no open-interest history and no
  * long/short ratio: see fetch_open_interest (one current point) and
- * fetch_long_short (always empty). @base_url NULL =
+ * fetch_long_short (always empty). Whether openInterest counts one side
+ * or both is open (exchange-apis.md §5): property "oi-sides" (1 or 2,
+ * default 1) divides it. @base_url NULL =
  * LODE_HYPERLIQUID_DEFAULT_BASE_URL. Rate-limit key (LodeHttp):
  * "hyperliquid" (weight 1200 a minute). */
 LodeHyperliquid *lode_hyperliquid_new (LodeHttp   *http,
