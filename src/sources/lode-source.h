@@ -91,14 +91,18 @@ struct _LodeSourceInterface
                                      GCancellable          *cancellable,
                                      GAsyncReadyCallback    callback,
                                      gpointer               user_data);
-  /* GArray of LodePoint, value = one-sided open interest in USD. */
+  /* GArray of LodePoint, ascending, value = one-sided open interest in
+   * USD; from about one period before start_ms (so the first candle has
+   * a point to hold) to end_ms inclusive (the last candle's close), as
+   * far as the venue keeps history (Binance 30 days, OKX 1,440 points,
+   * Hyperliquid only the present). */
   void (*fetch_open_interest_async) (LodeSource            *self,
                                      const LodeSourceQuery *query,
                                      GCancellable          *cancellable,
                                      GAsyncReadyCallback    callback,
                                      gpointer               user_data);
-  /* GArray of LodePoint, value = long/short account ratio r (empty where
-   * the venue has none). */
+  /* GArray of LodePoint, value = long/short account ratio r, over the
+   * same span as open interest (empty where the venue has none). */
   void (*fetch_long_short_async)    (LodeSource            *self,
                                      const LodeSourceQuery *query,
                                      GCancellable          *cancellable,
