@@ -92,10 +92,17 @@ venue_error (GError     **error,
              gint64       code,
              const char  *message)
 {
-  /* TRANSLATORS: "Binance refused the subscription (code 2): Invalid request" */
-  g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE,
-               _("%s refused the subscription (code %" G_GINT64_FORMAT "): %s"),
-               venue, code, message != NULL && *message != '\0' ? message : _("no reason given"));
+  const char *reason = message != NULL && *message != '\0' ? message : _("no reason given");
+
+  if (code != 0)
+    /* TRANSLATORS: "Binance refused the subscription (code 2): Invalid request" */
+    g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE,
+                 _("%s refused the subscription (code %" G_GINT64_FORMAT "): %s"),
+                 venue, code, reason);
+  else
+    /* TRANSLATORS: "Bybit refused the subscription: error:handler not found,…" */
+    g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE,
+                 _("%s refused the subscription: %s"), venue, reason);
 }
 
 /* ---- Binance ------------------------------------------------------------ */
