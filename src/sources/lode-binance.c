@@ -24,25 +24,13 @@
 
 struct _LodeBinance
 {
-  GObject   parent_instance;
-
-  LodeHttp *http;
-  char     *base_url;
+  LodeVenue parent_instance;
 };
 
 static void source_iface_init (LodeSourceInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (LodeBinance, lode_binance, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (LodeBinance, lode_binance, LODE_TYPE_VENUE,
                                G_IMPLEMENT_INTERFACE (LODE_TYPE_SOURCE, source_iface_init))
-
-enum {
-  PROP_0,
-  PROP_HTTP,
-  PROP_BASE_URL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* Kline weight by limit (§1.1). */
 static guint
@@ -138,11 +126,9 @@ binance_fetch_candles_async (LodeSource            *source,
                              GAsyncReadyCallback    callback,
                              gpointer               user_data)
 {
-  LodeBinance *self = LODE_BINANCE (source);
-  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, TRUE);
+  LodeHttpCall call = { KEY_WEIGHT, 0, lode_binance_check };
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, TRUE, &call);
 
-  pager->call.limit_key = KEY_WEIGHT;
-  pager->call.check = lode_binance_check;
   pager->cursor_ms = query->start_ms;
   pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms, KLINES_MAX);
   pager->next_request = klines_next;
@@ -221,7 +207,8 @@ fetch_data_series (LodeBinance           *self,
                    GAsyncReadyCallback    callback,
                    gpointer               user_data)
 {
-  LodePager *pager = lode_pager_new (LODE_SOURCE (self), self->http, self->base_url, query, FALSE);
+  LodeHttpCall call = { KEY_DATA, 1, lode_binance_check };
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (self), query, FALSE, &call);
   DataSeries *series = g_new0 (DataSeries, 1);
   gint64 horizon;
 
@@ -238,9 +225,6 @@ fetch_data_series (LodeBinance           *self,
   pager->keep_from = MAX (query->start_ms - series->period_ms, horizon);
   pager->cursor_ms = pager->keep_until;
 
-  pager->call.limit_key = KEY_DATA;
-  pager->call.weight = 1;
-  pager->call.check = lode_binance_check;
   pager->pages_expected = pager->keep_from <= pager->keep_until
                           ? pages_for (pager->keep_until - pager->keep_from + 1, series->period_ms, DATA_MAX)
                           : 0;
@@ -319,12 +303,9 @@ binance_fetch_funding_async (LodeSource            *source,
                              GAsyncReadyCallback    callback,
                              gpointer               user_data)
 {
-  LodeBinance *self = LODE_BINANCE (source);
-  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, FALSE);
+  LodeHttpCall call = { KEY_FUNDING, 1, lode_binance_check };
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, FALSE, &call);
 
-  pager->call.limit_key = KEY_FUNDING;
-  pager->call.weight = 1;
-  pager->call.check = lode_binance_check;
   pager->cursor_ms = query->start_ms;
   pager->next_request = funding_next;
   pager->parse_page = funding_page;
@@ -340,19 +321,15 @@ binance_fetch_depth_async (LodeSource          *source,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  LodeBinance *self = LODE_BINANCE (source);
-  g_autoptr(GString) url = g_string_new (self->base_url);
   g_autoptr(GString) query = g_string_new (NULL);
   LodeHttpCall call = { KEY_WEIGHT, DEPTH_WEIGHT, lode_binance_check };
 
   lode_http_query_add (query, "symbol", symbol);
   lode_http_query_add_int (query, "limit", DEPTH_LIMIT);
-  g_string_append_printf (url, "/fapi/v1/depth?%s", query->str);
-
-  lode_source_request_one (source, self->http, url->str, NULL, &call,
-                           (LodeSourceParseFunc) lode_binance_parse_depth,
-                           (GDestroyNotify) lode_depth_free,
-                           cancellable, callback, user_data);
+  lode_venue_request (LODE_VENUE (source), "/fapi/v1/depth", query->str, NULL, &call,
+                      (LodeSourceParseFunc) lode_binance_parse_depth,
+                      (GDestroyNotify) lode_depth_free,
+                      cancellable, callback, user_data);
 }
 
 static void
@@ -361,33 +338,17 @@ binance_list_symbols_async (LodeSource          *source,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  LodeBinance *self = LODE_BINANCE (source);
-  g_autofree char *url = g_strconcat (self->base_url, "/fapi/v1/exchangeInfo", NULL);
   LodeHttpCall call = { KEY_WEIGHT, 1, lode_binance_check };
 
-  lode_source_request_one (source, self->http, url, NULL, &call,
-                           (LodeSourceParseFunc) lode_binance_parse_symbols,
-                           (GDestroyNotify) g_ptr_array_unref,
-                           cancellable, callback, user_data);
-}
-
-static const char *
-binance_get_id (LodeSource *source)
-{
-  return "binance";
-}
-
-static const char *
-binance_get_label (LodeSource *source)
-{
-  return "Binance";
+  lode_venue_request (LODE_VENUE (source), "/fapi/v1/exchangeInfo", NULL, NULL, &call,
+                      (LodeSourceParseFunc) lode_binance_parse_symbols,
+                      (GDestroyNotify) g_ptr_array_unref,
+                      cancellable, callback, user_data);
 }
 
 static void
 source_iface_init (LodeSourceInterface *iface)
 {
-  iface->get_id = binance_get_id;
-  iface->get_label = binance_get_label;
   iface->fetch_candles_async = binance_fetch_candles_async;
   iface->fetch_open_interest_async = binance_fetch_open_interest_async;
   iface->fetch_long_short_async = binance_fetch_long_short_async;
@@ -399,100 +360,30 @@ source_iface_init (LodeSourceInterface *iface)
 static void
 lode_binance_constructed (GObject *object)
 {
-  LodeBinance *self = LODE_BINANCE (object);
+  LodeHttp *http;
 
   G_OBJECT_CLASS (lode_binance_parent_class)->constructed (object);
-
-  g_assert (self->http != NULL);
 
   /* §1: 2400 weight a minute per IP, reported back in
    * X-MBX-USED-WEIGHT-1M; /futures/data/… 1000 requests per 5 minutes;
    * funding 500 per 5 minutes. */
-  lode_http_ensure_rate_limit (self->http, KEY_WEIGHT, 2400, 60000, "X-MBX-USED-WEIGHT-1M");
-  lode_http_ensure_rate_limit (self->http, KEY_DATA, 1000, 300000, NULL);
-  lode_http_ensure_rate_limit (self->http, KEY_FUNDING, 500, 300000, NULL);
-}
-
-static void
-lode_binance_finalize (GObject *object)
-{
-  LodeBinance *self = LODE_BINANCE (object);
-
-  g_clear_object (&self->http);
-  g_free (self->base_url);
-
-  G_OBJECT_CLASS (lode_binance_parent_class)->finalize (object);
-}
-
-static void
-lode_binance_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  LodeBinance *self = LODE_BINANCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_HTTP:
-      g_value_set_object (value, self->http);
-      break;
-
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lode_binance_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  LodeBinance *self = LODE_BINANCE (object);
-
-  switch (prop_id)
-    {
-    case PROP_HTTP:
-      self->http = g_value_dup_object (value);
-      break;
-
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = lode_source_normalize_base_url (g_value_get_string (value),
-                                                       LODE_BINANCE_DEFAULT_BASE_URL);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  http = lode_venue_get_http (LODE_VENUE (object));
+  lode_http_ensure_rate_limit (http, KEY_WEIGHT, 2400, 60000, "X-MBX-USED-WEIGHT-1M");
+  lode_http_ensure_rate_limit (http, KEY_DATA, 1000, 300000, NULL);
+  lode_http_ensure_rate_limit (http, KEY_FUNDING, 500, 300000, NULL);
 }
 
 static void
 lode_binance_class_init (LodeBinanceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  LodeVenueClass *venue_class = LODE_VENUE_CLASS (klass);
 
   object_class->constructed = lode_binance_constructed;
-  object_class->finalize = lode_binance_finalize;
-  object_class->get_property = lode_binance_get_property;
-  object_class->set_property = lode_binance_set_property;
 
-  properties[PROP_HTTP] =
-    g_param_spec_object ("http", NULL, NULL,
-                         LODE_TYPE_HTTP,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /* The REST base, without a trailing slash; NULL = the real one. */
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL,
-                         LODE_BINANCE_DEFAULT_BASE_URL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  venue_class->id = "binance";
+  venue_class->label = "Binance";
+  venue_class->default_base_url = LODE_BINANCE_DEFAULT_BASE_URL;
 }
 
 static void

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "lode-source.h"
+#include "lode-venue.h"
 
 G_BEGIN_DECLS
 
@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 #define LODE_TYPE_BINANCE (lode_binance_get_type ())
 
-G_DECLARE_FINAL_TYPE (LodeBinance, lode_binance, LODE, BINANCE, GObject)
+G_DECLARE_FINAL_TYPE (LodeBinance, lode_binance, LODE, BINANCE, LodeVenue)
 
 /* Binance USDⓈ-M perpetuals (exchange-apis.md §1), a LodeSource. Symbols
  * are Binance's ("BTCUSDT"). Open interest comes from

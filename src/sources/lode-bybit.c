@@ -18,27 +18,18 @@
 
 #define KEY            "bybit"
 
+/* Every public market endpoint counts against the one limit. */
+static const LodeHttpCall market_call = { KEY, 1, lode_bybit_check };
+
 struct _LodeBybit
 {
-  GObject   parent_instance;
-
-  LodeHttp *http;
-  char     *base_url;
+  LodeVenue parent_instance;
 };
 
 static void source_iface_init (LodeSourceInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (LodeBybit, lode_bybit, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (LodeBybit, lode_bybit, LODE_TYPE_VENUE,
                                G_IMPLEMENT_INTERFACE (LODE_TYPE_SOURCE, source_iface_init))
-
-enum {
-  PROP_0,
-  PROP_HTTP,
-  PROP_BASE_URL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static const char *
 kline_interval (gint64 interval_ms)
@@ -154,12 +145,8 @@ bybit_fetch_candles_async (LodeSource            *source,
                            GAsyncReadyCallback    callback,
                            gpointer               user_data)
 {
-  LodeBybit *self = LODE_BYBIT (source);
-  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, TRUE);
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, TRUE, &market_call);
 
-  pager->call.limit_key = KEY;
-  pager->call.weight = 1;
-  pager->call.check = lode_bybit_check;
   pager->cursor_ms = query->end_ms - 1;
   pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms, KLINES_MAX);
   pager->next_request = klines_next;
@@ -257,7 +244,7 @@ run_cursor_series (LodeBybit             *self,
                    GAsyncReadyCallback    callback,
                    gpointer               user_data)
 {
-  LodePager *pager = lode_pager_new (LODE_SOURCE (self), self->http, self->base_url, query, FALSE);
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (self), query, FALSE, &market_call);
   CursorSeries *series = g_new0 (CursorSeries, 1);
 
   series->is_oi = is_oi;
@@ -271,9 +258,6 @@ run_cursor_series (LodeBybit             *self,
 
   /* One period before the start, so the first candle has a point to hold. */
   pager->keep_from = query->start_ms - series->period_ms;
-  pager->call.limit_key = KEY;
-  pager->call.weight = 1;
-  pager->call.check = lode_bybit_check;
   pager->pages_expected = pages_for (query->end_ms - pager->keep_from + 1, series->period_ms, series->limit);
   pager->next_request = cursor_next;
   pager->parse_page = cursor_page;
@@ -423,12 +407,8 @@ bybit_fetch_funding_async (LodeSource            *source,
                            GAsyncReadyCallback    callback,
                            gpointer               user_data)
 {
-  LodeBybit *self = LODE_BYBIT (source);
-  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, FALSE);
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, FALSE, &market_call);
 
-  pager->call.limit_key = KEY;
-  pager->call.weight = 1;
-  pager->call.check = lode_bybit_check;
   pager->cursor_ms = query->end_ms - 1;
   pager->next_request = funding_next;
   pager->parse_page = funding_page;
@@ -444,20 +424,15 @@ bybit_fetch_depth_async (LodeSource          *source,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  LodeBybit *self = LODE_BYBIT (source);
-  g_autoptr(GString) url = g_string_new (self->base_url);
   g_autoptr(GString) query = g_string_new (NULL);
-  LodeHttpCall call = { KEY, 1, lode_bybit_check };
 
   lode_http_query_add (query, "category", "linear");
   lode_http_query_add (query, "symbol", symbol);
   lode_http_query_add_int (query, "limit", DEPTH_LIMIT);
-  g_string_append_printf (url, "/v5/market/orderbook?%s", query->str);
-
-  lode_source_request_one (source, self->http, url->str, NULL, &call,
-                           (LodeSourceParseFunc) lode_bybit_parse_depth,
-                           (GDestroyNotify) lode_depth_free,
-                           cancellable, callback, user_data);
+  lode_venue_request (LODE_VENUE (source), "/v5/market/orderbook", query->str, NULL, &market_call,
+                      (LodeSourceParseFunc) lode_bybit_parse_depth,
+                      (GDestroyNotify) lode_depth_free,
+                      cancellable, callback, user_data);
 }
 
 static void
@@ -466,37 +441,18 @@ bybit_list_symbols_async (LodeSource          *source,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  LodeBybit *self = LODE_BYBIT (source);
-  g_autofree char *url = g_strconcat (self->base_url,
-                                      "/v5/market/instruments-info?category=linear&limit=1000",
-                                      NULL);
-  LodeHttpCall call = { KEY, 1, lode_bybit_check };
-
   /* One page of 1000 holds every linear contract today; the cursor of a
    * longer list is not followed yet. */
-  lode_source_request_one (source, self->http, url, NULL, &call,
-                           (LodeSourceParseFunc) lode_bybit_parse_symbols,
-                           (GDestroyNotify) g_ptr_array_unref,
-                           cancellable, callback, user_data);
-}
-
-static const char *
-bybit_get_id (LodeSource *source)
-{
-  return "bybit";
-}
-
-static const char *
-bybit_get_label (LodeSource *source)
-{
-  return "Bybit";
+  lode_venue_request (LODE_VENUE (source), "/v5/market/instruments-info",
+                      "category=linear&limit=1000", NULL, &market_call,
+                      (LodeSourceParseFunc) lode_bybit_parse_symbols,
+                      (GDestroyNotify) g_ptr_array_unref,
+                      cancellable, callback, user_data);
 }
 
 static void
 source_iface_init (LodeSourceInterface *iface)
 {
-  iface->get_id = bybit_get_id;
-  iface->get_label = bybit_get_label;
   iface->fetch_candles_async = bybit_fetch_candles_async;
   iface->fetch_open_interest_async = bybit_fetch_open_interest_async;
   iface->fetch_long_short_async = bybit_fetch_long_short_async;
@@ -508,99 +464,29 @@ source_iface_init (LodeSourceInterface *iface)
 static void
 lode_bybit_constructed (GObject *object)
 {
-  LodeBybit *self = LODE_BYBIT (object);
+  LodeHttp *http;
 
   G_OBJECT_CLASS (lode_bybit_parent_class)->constructed (object);
 
-  g_assert (self->http != NULL);
-
   /* §2: 600 requests per 5 s per IP across the public market endpoints;
    * beyond it an HTTP 403 and a ban of ten minutes. */
-  lode_http_ensure_rate_limit (self->http, KEY, 600, 5000, NULL);
-  lode_http_set_rate_limit_reset_headers (self->http, KEY, "X-Bapi-Limit-Status",
+  http = lode_venue_get_http (LODE_VENUE (object));
+  lode_http_ensure_rate_limit (http, KEY, 600, 5000, NULL);
+  lode_http_set_rate_limit_reset_headers (http, KEY, "X-Bapi-Limit-Status",
                                           "X-Bapi-Limit-Reset-Timestamp");
-}
-
-static void
-lode_bybit_finalize (GObject *object)
-{
-  LodeBybit *self = LODE_BYBIT (object);
-
-  g_clear_object (&self->http);
-  g_free (self->base_url);
-
-  G_OBJECT_CLASS (lode_bybit_parent_class)->finalize (object);
-}
-
-static void
-lode_bybit_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
-{
-  LodeBybit *self = LODE_BYBIT (object);
-
-  switch (prop_id)
-    {
-    case PROP_HTTP:
-      g_value_set_object (value, self->http);
-      break;
-
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lode_bybit_set_property (GObject      *object,
-                         guint         prop_id,
-                         const GValue *value,
-                         GParamSpec   *pspec)
-{
-  LodeBybit *self = LODE_BYBIT (object);
-
-  switch (prop_id)
-    {
-    case PROP_HTTP:
-      self->http = g_value_dup_object (value);
-      break;
-
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = lode_source_normalize_base_url (g_value_get_string (value),
-                                                       LODE_BYBIT_DEFAULT_BASE_URL);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 lode_bybit_class_init (LodeBybitClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  LodeVenueClass *venue_class = LODE_VENUE_CLASS (klass);
 
   object_class->constructed = lode_bybit_constructed;
-  object_class->finalize = lode_bybit_finalize;
-  object_class->get_property = lode_bybit_get_property;
-  object_class->set_property = lode_bybit_set_property;
 
-  properties[PROP_HTTP] =
-    g_param_spec_object ("http", NULL, NULL,
-                         LODE_TYPE_HTTP,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /* The REST base, without a trailing slash; NULL = the real one. */
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL,
-                         LODE_BYBIT_DEFAULT_BASE_URL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  venue_class->id = "bybit";
+  venue_class->label = "Bybit";
+  venue_class->default_base_url = LODE_BYBIT_DEFAULT_BASE_URL;
 }
 
 static void

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "lode-source.h"
+#include "lode-venue.h"
 
 G_BEGIN_DECLS
 
@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 #define LODE_TYPE_BYBIT (lode_bybit_get_type ())
 
-G_DECLARE_FINAL_TYPE (LodeBybit, lode_bybit, LODE, BYBIT, GObject)
+G_DECLARE_FINAL_TYPE (LodeBybit, lode_bybit, LODE, BYBIT, LodeVenue)
 
 /* Bybit v5 linear perpetuals (exchange-apis.md §2), a LodeSource. Symbols
  * are Bybit's ("BTCUSDT"). Open interest is one-sided (singleOpenInterest,

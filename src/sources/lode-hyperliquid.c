@@ -23,22 +23,18 @@
 
 struct _LodeHyperliquid
 {
-  GObject   parent_instance;
+  LodeVenue parent_instance;
 
-  LodeHttp *http;
-  char     *base_url;
   double    oi_sides;
 };
 
 static void source_iface_init (LodeSourceInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (LodeHyperliquid, lode_hyperliquid, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (LodeHyperliquid, lode_hyperliquid, LODE_TYPE_VENUE,
                                G_IMPLEMENT_INTERFACE (LODE_TYPE_SOURCE, source_iface_init))
 
 enum {
   PROP_0,
-  PROP_HTTP,
-  PROP_BASE_URL,
   PROP_OI_SIDES,
   N_PROPS
 };
@@ -143,11 +139,9 @@ hyperliquid_fetch_candles_async (LodeSource            *source,
                                  GAsyncReadyCallback    callback,
                                  gpointer               user_data)
 {
-  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
-  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, TRUE);
+  LodeHttpCall call = { KEY, WEIGHT_CANDLES, NULL };
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, TRUE, &call);
 
-  pager->call.limit_key = KEY;
-  pager->call.weight = WEIGHT_CANDLES;
   pager->cursor_ms = query->start_ms;
   pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms);
   pager->next_request = candles_next;
@@ -221,7 +215,7 @@ hyperliquid_fetch_open_interest_async (LodeSource            *source,
 {
   LodeHyperliquid *self = LODE_HYPERLIQUID (source);
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  g_autofree char *url = g_strconcat (self->base_url, "/info", NULL);
+  g_autofree char *url = g_strconcat (lode_venue_get_base_url (LODE_VENUE (self)), "/info", NULL);
   g_autofree char *json = body_end (body_begin ("metaAndAssetCtxs"));
   gint64 now = g_get_real_time () / 1000;
   LodeHttpCall call = { KEY, WEIGHT_INFO, NULL };
@@ -244,8 +238,8 @@ hyperliquid_fetch_open_interest_async (LodeSource            *source,
   request->progress_data = query->progress_data;
   g_task_set_task_data (task, request, oi_request_free);
 
-  lode_http_post_json_async (self->http, url, json, &call, cancellable,
-                             on_asset_ctxs, g_object_ref (task));
+  lode_http_post_json_async (lode_venue_get_http (LODE_VENUE (self)), url, json, &call,
+                             cancellable, on_asset_ctxs, g_object_ref (task));
 }
 
 /* No long/short ratio on Hyperliquid (§4.3): empty, not an error. */
@@ -314,11 +308,9 @@ hyperliquid_fetch_funding_async (LodeSource            *source,
                                  GAsyncReadyCallback    callback,
                                  gpointer               user_data)
 {
-  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
-  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, FALSE);
+  LodeHttpCall call = { KEY, WEIGHT_FUNDING, NULL };
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, FALSE, &call);
 
-  pager->call.limit_key = KEY;
-  pager->call.weight = WEIGHT_FUNDING;
   pager->cursor_ms = query->start_ms;
   pager->next_request = funding_next;
   pager->parse_page = funding_page;
@@ -334,8 +326,6 @@ hyperliquid_fetch_depth_async (LodeSource          *source,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
-  g_autofree char *url = g_strconcat (self->base_url, "/info", NULL);
   JsonBuilder *builder = body_begin ("l2Book");
   g_autofree char *json = NULL;
   LodeHttpCall call = { KEY, WEIGHT_BOOK, NULL };
@@ -347,10 +337,10 @@ hyperliquid_fetch_depth_async (LodeSource          *source,
   json_builder_add_null_value (builder);
   json = body_end (builder);
 
-  lode_source_request_one (source, self->http, url, json, &call,
-                           (LodeSourceParseFunc) lode_hyperliquid_parse_depth,
-                           (GDestroyNotify) lode_depth_free,
-                           cancellable, callback, user_data);
+  lode_venue_request (LODE_VENUE (source), "/info", NULL, json, &call,
+                      (LodeSourceParseFunc) lode_hyperliquid_parse_depth,
+                      (GDestroyNotify) lode_depth_free,
+                      cancellable, callback, user_data);
 }
 
 static void
@@ -359,34 +349,18 @@ hyperliquid_list_symbols_async (LodeSource          *source,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  LodeHyperliquid *self = LODE_HYPERLIQUID (source);
-  g_autofree char *url = g_strconcat (self->base_url, "/info", NULL);
   g_autofree char *json = body_end (body_begin ("meta"));
   LodeHttpCall call = { KEY, WEIGHT_INFO, NULL };
 
-  lode_source_request_one (source, self->http, url, json, &call,
-                           (LodeSourceParseFunc) lode_hyperliquid_parse_symbols,
-                           (GDestroyNotify) g_ptr_array_unref,
-                           cancellable, callback, user_data);
-}
-
-static const char *
-hyperliquid_get_id (LodeSource *source)
-{
-  return "hyperliquid";
-}
-
-static const char *
-hyperliquid_get_label (LodeSource *source)
-{
-  return "Hyperliquid";
+  lode_venue_request (LODE_VENUE (source), "/info", NULL, json, &call,
+                      (LodeSourceParseFunc) lode_hyperliquid_parse_symbols,
+                      (GDestroyNotify) g_ptr_array_unref,
+                      cancellable, callback, user_data);
 }
 
 static void
 source_iface_init (LodeSourceInterface *iface)
 {
-  iface->get_id = hyperliquid_get_id;
-  iface->get_label = hyperliquid_get_label;
   iface->fetch_candles_async = hyperliquid_fetch_candles_async;
   iface->fetch_open_interest_async = hyperliquid_fetch_open_interest_async;
   iface->fetch_long_short_async = hyperliquid_fetch_long_short_async;
@@ -398,25 +372,10 @@ source_iface_init (LodeSourceInterface *iface)
 static void
 lode_hyperliquid_constructed (GObject *object)
 {
-  LodeHyperliquid *self = LODE_HYPERLIQUID (object);
-
   G_OBJECT_CLASS (lode_hyperliquid_parent_class)->constructed (object);
 
-  g_assert (self->http != NULL);
-
   /* §4: aggregated weight 1200 a minute per IP. */
-  lode_http_ensure_rate_limit (self->http, KEY, 1200, 60000, NULL);
-}
-
-static void
-lode_hyperliquid_finalize (GObject *object)
-{
-  LodeHyperliquid *self = LODE_HYPERLIQUID (object);
-
-  g_clear_object (&self->http);
-  g_free (self->base_url);
-
-  G_OBJECT_CLASS (lode_hyperliquid_parent_class)->finalize (object);
+  lode_http_ensure_rate_limit (lode_venue_get_http (LODE_VENUE (object)), KEY, 1200, 60000, NULL);
 }
 
 static void
@@ -429,14 +388,6 @@ lode_hyperliquid_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_HTTP:
-      g_value_set_object (value, self->http);
-      break;
-
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-
     case PROP_OI_SIDES:
       g_value_set_double (value, self->oi_sides);
       break;
@@ -456,16 +407,6 @@ lode_hyperliquid_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_HTTP:
-      self->http = g_value_dup_object (value);
-      break;
-
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = lode_source_normalize_base_url (g_value_get_string (value),
-                                                       LODE_HYPERLIQUID_DEFAULT_BASE_URL);
-      break;
-
     case PROP_OI_SIDES:
       if (self->oi_sides != g_value_get_double (value))
         {
@@ -483,21 +424,15 @@ static void
 lode_hyperliquid_class_init (LodeHyperliquidClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  LodeVenueClass *venue_class = LODE_VENUE_CLASS (klass);
 
   object_class->constructed = lode_hyperliquid_constructed;
-  object_class->finalize = lode_hyperliquid_finalize;
   object_class->get_property = lode_hyperliquid_get_property;
   object_class->set_property = lode_hyperliquid_set_property;
 
-  properties[PROP_HTTP] =
-    g_param_spec_object ("http", NULL, NULL,
-                         LODE_TYPE_HTTP,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /* The REST base, without a trailing slash; NULL = the real one. */
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL,
-                         LODE_HYPERLIQUID_DEFAULT_BASE_URL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  venue_class->id = "hyperliquid";
+  venue_class->label = "Hyperliquid";
+  venue_class->default_base_url = LODE_HYPERLIQUID_DEFAULT_BASE_URL;
 
   /* What the venue's openInterest is divided by to give one side: 1 (it
    * is one side, as on the venue's own pages) or 2 (if it counts both). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "lode-source.h"
+#include "lode-venue.h"
 
 G_BEGIN_DECLS
 
@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 #define LODE_TYPE_HYPERLIQUID (lode_hyperliquid_get_type ())
 
-G_DECLARE_FINAL_TYPE (LodeHyperliquid, lode_hyperliquid, LODE, HYPERLIQUID, GObject)
+G_DECLARE_FINAL_TYPE (LodeHyperliquid, lode_hyperliquid, LODE, HYPERLIQUID, LodeVenue)
 
 /* Hyperliquid perpetuals (exchange-apis.md §4), a LodeSource; every read
  * is POST /info. Symbols are coins ("BTC", "kPEPE"). Candles exist for the

@@ -26,26 +26,15 @@
 
 struct _LodeOkx
 {
-  GObject     parent_instance;
+  LodeVenue   parent_instance;
 
-  LodeHttp   *http;
-  char       *base_url;
   GHashTable *contract_values;  /* instId → double* (base per contract) */
 };
 
 static void source_iface_init (LodeSourceInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (LodeOkx, lode_okx, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (LodeOkx, lode_okx, LODE_TYPE_VENUE,
                                G_IMPLEMENT_INTERFACE (LODE_TYPE_SOURCE, source_iface_init))
-
-enum {
-  PROP_0,
-  PROP_HTTP,
-  PROP_BASE_URL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* Bar and rubik period names; day bars in their UTC form ("1D" would be
  * aligned to UTC+8, §3). */
@@ -139,12 +128,9 @@ okx_fetch_candles_async (LodeSource            *source,
                          GAsyncReadyCallback    callback,
                          gpointer               user_data)
 {
-  LodeOkx *self = LODE_OKX (source);
-  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, TRUE);
+  LodeHttpCall call = { KEY_CANDLES, 1, lode_okx_check };
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, TRUE, &call);
 
-  pager->call.limit_key = KEY_CANDLES;
-  pager->call.weight = 1;
-  pager->call.check = lode_okx_check;
   pager->cursor_ms = query->end_ms;
   pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms, CANDLES_MAX);
   pager->next_request = candles_next;
@@ -219,7 +205,8 @@ fetch_rubik (LodeOkx               *self,
              GAsyncReadyCallback    callback,
              gpointer               user_data)
 {
-  LodePager *pager = lode_pager_new (LODE_SOURCE (self), self->http, self->base_url, query, FALSE);
+  LodeHttpCall call = { key, 1, lode_okx_check };
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (self), query, FALSE, &call);
   RubikSeries *series = g_new0 (RubikSeries, 1);
   gint64 horizon;
 
@@ -235,9 +222,6 @@ fetch_rubik (LodeOkx               *self,
   pager->keep_from = MAX (query->start_ms - series->period_ms, horizon);
   pager->cursor_ms = pager->keep_until;
 
-  pager->call.limit_key = key;
-  pager->call.weight = 1;
-  pager->call.check = lode_okx_check;
   pager->pages_expected = pager->keep_from <= pager->keep_until
                           ? pages_for (pager->keep_until - pager->keep_from + 1, series->period_ms, RUBIK_MAX)
                           : 0;
@@ -316,12 +300,9 @@ okx_fetch_funding_async (LodeSource            *source,
                          GAsyncReadyCallback    callback,
                          gpointer               user_data)
 {
-  LodeOkx *self = LODE_OKX (source);
-  LodePager *pager = lode_pager_new (source, self->http, self->base_url, query, FALSE);
+  LodeHttpCall call = { KEY_FUNDING, 1, lode_okx_check };
+  LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, FALSE, &call);
 
-  pager->call.limit_key = KEY_FUNDING;
-  pager->call.weight = 1;
-  pager->call.check = lode_okx_check;
   pager->cursor_ms = query->end_ms;
   pager->next_request = funding_next;
   pager->parse_page = funding_page;
@@ -336,14 +317,12 @@ okx_list_symbols_async (LodeSource          *source,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  LodeOkx *self = LODE_OKX (source);
-  g_autofree char *url = g_strconcat (self->base_url, "/api/v5/public/instruments?instType=SWAP", NULL);
   LodeHttpCall call = { KEY_INSTRUMENTS, 1, lode_okx_check };
 
-  lode_source_request_one (source, self->http, url, NULL, &call,
-                           (LodeSourceParseFunc) lode_okx_parse_symbols,
-                           (GDestroyNotify) g_ptr_array_unref,
-                           cancellable, callback, user_data);
+  lode_venue_request (LODE_VENUE (source), "/api/v5/public/instruments", "instType=SWAP", NULL, &call,
+                      (LodeSourceParseFunc) lode_okx_parse_symbols,
+                      (GDestroyNotify) g_ptr_array_unref,
+                      cancellable, callback, user_data);
 }
 
 static void
@@ -377,16 +356,16 @@ on_books (GObject      *object,
 static void
 request_books (GTask *task)
 {
-  LodeOkx *self = g_task_get_source_object (task);
+  LodeVenue *venue = g_task_get_source_object (task);
   const char *symbol = g_task_get_task_data (task);
-  g_autoptr(GString) url = g_string_new (self->base_url);
+  g_autoptr(GString) url = g_string_new (lode_venue_get_base_url (venue));
   g_autoptr(GString) query = g_string_new (NULL);
   LodeHttpCall call = { KEY_BOOKS, 1, lode_okx_check };
 
   lode_http_query_add (query, "instId", symbol);
   lode_http_query_add_int (query, "sz", BOOK_MAX);
   g_string_append_printf (url, "/api/v5/market/books?%s", query->str);
-  lode_http_get_async (self->http, url->str, &call, g_task_get_cancellable (task),
+  lode_http_get_async (lode_venue_get_http (venue), url->str, &call, g_task_get_cancellable (task),
                        on_books, g_object_ref (task));
 }
 
@@ -445,23 +424,9 @@ okx_fetch_depth_async (LodeSource          *source,
     okx_list_symbols_async (source, cancellable, on_instruments, g_object_ref (task));
 }
 
-static const char *
-okx_get_id (LodeSource *source)
-{
-  return "okx";
-}
-
-static const char *
-okx_get_label (LodeSource *source)
-{
-  return "OKX";
-}
-
 static void
 source_iface_init (LodeSourceInterface *iface)
 {
-  iface->get_id = okx_get_id;
-  iface->get_label = okx_get_label;
   iface->fetch_candles_async = okx_fetch_candles_async;
   iface->fetch_open_interest_async = okx_fetch_open_interest_async;
   iface->fetch_long_short_async = okx_fetch_long_short_async;
@@ -473,19 +438,18 @@ source_iface_init (LodeSourceInterface *iface)
 static void
 lode_okx_constructed (GObject *object)
 {
-  LodeOkx *self = LODE_OKX (object);
+  LodeHttp *http;
 
   G_OBJECT_CLASS (lode_okx_parent_class)->constructed (object);
 
-  g_assert (self->http != NULL);
-
   /* §3: per IP and endpoint, N requests per 2 s. */
-  lode_http_ensure_rate_limit (self->http, KEY_CANDLES, 20, 2000, NULL);
-  lode_http_ensure_rate_limit (self->http, KEY_OI, 10, 2000, NULL);
-  lode_http_ensure_rate_limit (self->http, KEY_RATIO, 5, 2000, NULL);
-  lode_http_ensure_rate_limit (self->http, KEY_FUNDING, 10, 2000, NULL);
-  lode_http_ensure_rate_limit (self->http, KEY_BOOKS, 40, 2000, NULL);
-  lode_http_ensure_rate_limit (self->http, KEY_INSTRUMENTS, 20, 2000, NULL);
+  http = lode_venue_get_http (LODE_VENUE (object));
+  lode_http_ensure_rate_limit (http, KEY_CANDLES, 20, 2000, NULL);
+  lode_http_ensure_rate_limit (http, KEY_OI, 10, 2000, NULL);
+  lode_http_ensure_rate_limit (http, KEY_RATIO, 5, 2000, NULL);
+  lode_http_ensure_rate_limit (http, KEY_FUNDING, 10, 2000, NULL);
+  lode_http_ensure_rate_limit (http, KEY_BOOKS, 40, 2000, NULL);
+  lode_http_ensure_rate_limit (http, KEY_INSTRUMENTS, 20, 2000, NULL);
 }
 
 static void
@@ -493,82 +457,23 @@ lode_okx_finalize (GObject *object)
 {
   LodeOkx *self = LODE_OKX (object);
 
-  g_clear_object (&self->http);
-  g_free (self->base_url);
   g_hash_table_unref (self->contract_values);
 
   G_OBJECT_CLASS (lode_okx_parent_class)->finalize (object);
 }
 
 static void
-lode_okx_get_property (GObject    *object,
-                       guint       prop_id,
-                       GValue     *value,
-                       GParamSpec *pspec)
-{
-  LodeOkx *self = LODE_OKX (object);
-
-  switch (prop_id)
-    {
-    case PROP_HTTP:
-      g_value_set_object (value, self->http);
-      break;
-
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lode_okx_set_property (GObject      *object,
-                       guint         prop_id,
-                       const GValue *value,
-                       GParamSpec   *pspec)
-{
-  LodeOkx *self = LODE_OKX (object);
-
-  switch (prop_id)
-    {
-    case PROP_HTTP:
-      self->http = g_value_dup_object (value);
-      break;
-
-    case PROP_BASE_URL:
-      g_free (self->base_url);
-      self->base_url = lode_source_normalize_base_url (g_value_get_string (value),
-                                                       LODE_OKX_DEFAULT_BASE_URL);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 lode_okx_class_init (LodeOkxClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  LodeVenueClass *venue_class = LODE_VENUE_CLASS (klass);
 
   object_class->constructed = lode_okx_constructed;
   object_class->finalize = lode_okx_finalize;
-  object_class->get_property = lode_okx_get_property;
-  object_class->set_property = lode_okx_set_property;
 
-  properties[PROP_HTTP] =
-    g_param_spec_object ("http", NULL, NULL,
-                         LODE_TYPE_HTTP,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /* The REST base, without a trailing slash; NULL = the real one. */
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL,
-                         LODE_OKX_DEFAULT_BASE_URL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  venue_class->id = "okx";
+  venue_class->label = "OKX";
+  venue_class->default_base_url = LODE_OKX_DEFAULT_BASE_URL;
 }
 
 static void

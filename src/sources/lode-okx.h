@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "lode-source.h"
+#include "lode-venue.h"
 
 G_BEGIN_DECLS
 
@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 #define LODE_TYPE_OKX (lode_okx_get_type ())
 
-G_DECLARE_FINAL_TYPE (LodeOkx, lode_okx, LODE, OKX, GObject)
+G_DECLARE_FINAL_TYPE (LodeOkx, lode_okx, LODE, OKX, LodeVenue)
 
 /* OKX v5 perpetual swaps (exchange-apis.md §3), a LodeSource. Symbols are
  * OKX instrument ids ("BTC-USDT-SWAP"). Candles come from history-candles
