@@ -523,7 +523,7 @@ test_schema (void)
 
   /* The folder was created; the file is ours, versioned, in WAL mode. */
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 2);
   g_assert_cmpint (raw_query_int (path, "PRAGMA application_id"), ==, 0x4c6f6465);
   g_assert_cmpint (raw_query_int (path, "PRAGMA auto_vacuum"), ==, 2);
   journal_mode = raw_query_text (path, "PRAGMA journal_mode");
@@ -672,7 +672,7 @@ test_open_concurrent_first (void)
       g_assert_null (lode_store_get_recovery_notice (store));
     }
 
-  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 2);
 }
 
 typedef struct
@@ -1327,6 +1327,271 @@ test_async_last_reference (void)
   g_object_unref (store);
 }
 
+/* Liquidation prints (schema version 2). */
+
+static LodeLiqPrint
+make_print (gint64      time_ms,
+            const char *venue,
+            const char *symbol,
+            LodeSide    side,
+            double      price,
+            double      quantity)
+{
+  LodeLiqPrint p;
+
+  lode_liq_print_init (&p, time_ms, venue, symbol, side, price, quantity, price * quantity);
+  return p;
+}
+
+static void
+assert_print_eq (const LodeLiqPrint *a,
+                 const LodeLiqPrint *b)
+{
+  g_assert_cmpint (a->time_ms, ==, b->time_ms);
+  g_assert_cmpstr (a->venue, ==, b->venue);
+  g_assert_cmpstr (a->symbol, ==, b->symbol);
+  g_assert_cmpint (a->side, ==, b->side);
+  g_assert_cmpfloat (a->price, ==, b->price);
+  g_assert_cmpfloat (a->quantity_base, ==, b->quantity_base);
+  g_assert_cmpfloat (a->notional_usd, ==, b->notional_usd);
+}
+
+static void
+test_prints_round_trip (void)
+{
+  g_autofree char *path = store_path ();
+  g_autoptr(LodeStore) store = open_ok (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) binance = NULL;
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GArray) okx = NULL;
+  g_autoptr(GArray) range = NULL;
+  LodeLiqPrint prints[] = {
+    make_print (T0 + 3000, "binance", "BTCUSDT", LODE_SIDE_SHORT, 94000, 2),
+    make_print (T0 + 1000, "binance", "BTCUSDT", LODE_SIDE_LONG, 93955.2, 0.014),
+    make_print (T0 + 2000, "bybit", "BTCUSDT", LODE_SIDE_LONG, 93120.5, 0.5),
+    make_print (T0 + 1500, "okx", "BTC-USDT-SWAP", LODE_SIDE_SHORT, 93000, 0.12),
+  };
+
+  g_assert_true (lode_store_put_prints (store, prints, G_N_ELEMENTS (prints), &error));
+  g_assert_no_error (error);
+
+  /* One venue, ascending by time whatever the order they were put in. */
+  binance = lode_store_get_prints (store, "binance", "BTCUSDT", T0, T0 + MINUTE_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (binance->len, ==, 2);
+  assert_print_eq (&g_array_index (binance, LodeLiqPrint, 0), &prints[1]);
+  assert_print_eq (&g_array_index (binance, LodeLiqPrint, 1), &prints[0]);
+
+  /* Every venue of a symbol. */
+  all = lode_store_get_prints (store, NULL, "BTCUSDT", T0, T0 + MINUTE_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 3);
+  assert_print_eq (&g_array_index (all, LodeLiqPrint, 1), &prints[2]);
+
+  okx = lode_store_get_prints (store, NULL, "BTC-USDT-SWAP", T0, T0 + MINUTE_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (okx->len, ==, 1);
+  assert_print_eq (&g_array_index (okx, LodeLiqPrint, 0), &prints[3]);
+
+  /* [start, end) */
+  range = lode_store_get_prints (store, NULL, "BTCUSDT", T0 + 1000, T0 + 3000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (range->len, ==, 2);
+  g_assert_cmpint (g_array_index (range, LodeLiqPrint, 0).time_ms, ==, T0 + 1000);
+  g_assert_cmpint (g_array_index (range, LodeLiqPrint, 1).time_ms, ==, T0 + 2000);
+  g_clear_pointer (&range, g_array_unref);
+
+  range = lode_store_get_prints (store, "bybit", "ETHUSDT", T0, T0 + MINUTE_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (range->len, ==, 0);
+}
+
+/* A print saved twice is kept once; unusable ones are skipped. */
+static void
+test_prints_duplicates (void)
+{
+  g_autofree char *path = store_path ();
+  g_autoptr(LodeStore) store = open_ok (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) got = NULL;
+  LodeLiqPrint prints[] = {
+    make_print (T0, "binance", "BTCUSDT", LODE_SIDE_LONG, 100, 1),
+    make_print (T0, "binance", "BTCUSDT", LODE_SIDE_LONG, 100, 2),
+    make_print (T0 + 1, "binance", "BTCUSDT", LODE_SIDE_SHORT, 100, 1),
+    make_print (T0 + 2, "binance", "BTCUSDT", LODE_SIDE_SHORT, NAN, 1),
+    make_print (T0 + 3, "", "BTCUSDT", LODE_SIDE_SHORT, 100, 1),
+  };
+
+  g_assert_true (lode_store_put_prints (store, prints, G_N_ELEMENTS (prints), &error));
+  g_assert_no_error (error);
+  g_assert_true (lode_store_put_prints (store, prints, 3, &error));
+  g_assert_no_error (error);
+
+  got = lode_store_get_prints (store, NULL, "BTCUSDT", T0, T0 + MINUTE_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 3);
+  g_assert_cmpuint (raw_query_int (path, "SELECT count(*) FROM prints"), ==, 3);
+}
+
+/* Bubbles survive a restart. */
+static void
+test_prints_reopen (void)
+{
+  g_autofree char *path = store_path ();
+  g_autoptr(LodeStore) store = open_ok (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) got = NULL;
+  LodeLiqPrint print = make_print (T0 + 7, "bybit", "ETHUSDT", LODE_SIDE_SHORT, 3000, 2);
+
+  g_assert_true (lode_store_put_prints (store, &print, 1, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  store = open_ok (path);
+  g_assert_null (lode_store_get_recovery_notice (store));
+  got = lode_store_get_prints (store, "bybit", "ETHUSDT", T0, T0 + MINUTE_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_print_eq (&g_array_index (got, LodeLiqPrint, 0), &print);
+}
+
+/* A version 1 file (before prints) is migrated in place: its data stays,
+ * the prints table appears. */
+static void
+test_prints_migration (void)
+{
+  g_autofree char *path = store_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(LodeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candles = NULL;
+  g_autoptr(GArray) prints = NULL;
+  LodeLiqPrint print = make_print (T0, "okx", "BTC-USDT-SWAP", LODE_SIDE_LONG, 93000, 0.01);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  /* Schema version 1 as lode-store.c created it. */
+  raw_exec (path,
+            "PRAGMA auto_vacuum = INCREMENTAL;"
+            "CREATE TABLE series ("
+            "  id          INTEGER PRIMARY KEY,"
+            "  venue       TEXT    NOT NULL,"
+            "  symbol      TEXT    NOT NULL,"
+            "  kind        INTEGER NOT NULL,"
+            "  interval_ms INTEGER NOT NULL,"
+            "  UNIQUE (venue, symbol, kind, interval_ms));"
+            "CREATE TABLE candles ("
+            "  series_id  INTEGER NOT NULL,"
+            "  time_ms    INTEGER NOT NULL,"
+            "  open       REAL,"
+            "  high       REAL,"
+            "  low        REAL,"
+            "  close      REAL,"
+            "  volume     REAL,"
+            "  oi_usd     REAL,"
+            "  long_share REAL,"
+            "  PRIMARY KEY (series_id, time_ms)) WITHOUT ROWID;"
+            "CREATE INDEX candles_by_time ON candles (time_ms);"
+            "CREATE TABLE points ("
+            "  series_id INTEGER NOT NULL,"
+            "  time_ms   INTEGER NOT NULL,"
+            "  value     REAL,"
+            "  PRIMARY KEY (series_id, time_ms)) WITHOUT ROWID;"
+            "CREATE INDEX points_by_time ON points (time_ms);"
+            "INSERT INTO series VALUES (1, 'binance', 'BTCUSDT', 0, 3600000);"
+            "INSERT INTO candles VALUES (1, 1704067200000, 1, 2, 0.5, 1.5, 10, 1e9, 0.5);"
+            "PRAGMA application_id = 1282368613;"
+            "PRAGMA user_version = 1;");
+
+  store = open_ok (path);
+  g_assert_null (lode_store_get_recovery_notice (store));
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 2);
+
+  candles = lode_store_get_candles (store, "binance", "BTCUSDT", HOUR_MS, T0, T0 + HOUR_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (candles->len, ==, 1);
+  g_assert_cmpfloat (g_array_index (candles, LodeCandle, 0).close, ==, 1.5);
+
+  g_assert_true (lode_store_put_prints (store, &print, 1, &error));
+  g_assert_no_error (error);
+  prints = lode_store_get_prints (store, "okx", "BTC-USDT-SWAP", T0, T0 + 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (prints->len, ==, 1);
+}
+
+/* Pruning counts prints like other rows: the oldest go first. */
+static void
+test_prints_pruned (void)
+{
+  g_autofree char *path = store_path ();
+  g_autoptr(LodeStore) store = open_ok (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) prints = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
+  g_autoptr(GArray) got = NULL;
+  const guint n = 20000;
+  gint64 before;
+
+  lode_store_set_max_bytes (store, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      LodeLiqPrint p = make_print (T0 + i * MINUTE_MS, "binance", "BTCUSDT",
+                                   i % 2 ? LODE_SIDE_LONG : LODE_SIDE_SHORT, 90000 + i, 0.5);
+
+      g_array_append_val (prints, p);
+    }
+  g_assert_true (lode_store_put_prints (store, (LodeLiqPrint *) prints->data, n, &error));
+  g_assert_no_error (error);
+
+  before = lode_store_get_size (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (lode_store_prune (store, before / 2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (lode_store_get_size (store, NULL), <=, before / 2);
+
+  got = lode_store_get_prints (store, NULL, "BTCUSDT", T0, T0 + n * MINUTE_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, >, 0);
+  g_assert_cmpuint (got->len, <, n);
+  /* What is left is the newest, without a gap. */
+  g_assert_cmpint (g_array_index (got, LodeLiqPrint, got->len - 1).time_ms, ==,
+                   T0 + (n - 1) * MINUTE_MS);
+  g_assert_cmpint (g_array_index (got, LodeLiqPrint, 0).time_ms, ==,
+                   T0 + (gint64) (n - got->len) * MINUTE_MS);
+}
+
+/* On the worker, in order, calling back on the caller's context. */
+static void
+test_prints_async (void)
+{
+  g_autofree char *path = store_path ();
+  g_autoptr(LodeStore) store = open_ok (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) put_result = NULL;
+  g_autoptr(GAsyncResult) get_result = NULL;
+  g_autoptr(GArray) got = NULL;
+  LodeLiqPrint prints[] = {
+    make_print (T0 + 5, "bybit", "SOLUSDT", LODE_SIDE_LONG, 150, 10),
+    make_print (T0 + 6, "bybit", "SOLUSDT", LODE_SIDE_SHORT, 151, 3),
+  };
+
+  lode_store_put_prints_async (store, prints, G_N_ELEMENTS (prints), NULL, on_result, &put_result);
+  /* The prints were copied: changing them now does not matter. */
+  prints[0].price = -1;
+  lode_store_get_prints_async (store, "bybit", "SOLUSDT", T0, T0 + MINUTE_MS, NULL,
+                               on_result, &get_result);
+
+  while (put_result == NULL || get_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (lode_store_put_prints_finish (store, put_result, &error));
+  g_assert_no_error (error);
+  got = lode_store_get_prints_finish (store, get_result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (got, LodeLiqPrint, 0).price, ==, 150);
+  g_assert_cmpfloat (g_array_index (got, LodeLiqPrint, 1).notional_usd, ==, 453);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1361,6 +1626,12 @@ main (int   argc,
   g_test_add_func ("/sources/store/prune/on-save", test_save_keeps_bound);
   g_test_add_func ("/sources/store/async/main-context", test_async);
   g_test_add_func ("/sources/store/async/last-reference", test_async_last_reference);
+  g_test_add_func ("/sources/store/prints/round-trip", test_prints_round_trip);
+  g_test_add_func ("/sources/store/prints/duplicates", test_prints_duplicates);
+  g_test_add_func ("/sources/store/prints/survive-reopen", test_prints_reopen);
+  g_test_add_func ("/sources/store/prints/migration-from-v1", test_prints_migration);
+  g_test_add_func ("/sources/store/prints/pruned-oldest-first", test_prints_pruned);
+  g_test_add_func ("/sources/store/prints/async", test_prints_async);
 
   return g_test_run ();
 }

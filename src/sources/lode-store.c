@@ -12,7 +12,7 @@
 
 /* "Lode": tells our files from other SQLite databases at the same path. */
 #define APPLICATION_ID 0x4c6f6465
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 /* The WAL file is truncated to this after a checkpoint. */
 #define JOURNAL_SIZE_LIMIT 8388608  /* 8 MiB */
 
@@ -26,7 +26,13 @@
  * (series_id, time_ms) is the index on (venue, symbol, interval, time),
  * without repeating the strings in every row. The indexes on time_ms alone
  * serve pruning, which deletes the oldest rows across all series. Prices
- * are REAL; NULL stands for NaN (SQLite cannot store NaN). */
+ * are REAL; NULL stands for NaN (SQLite cannot store NaN).
+ *
+ * Version 2. Liquidation prints seen live, one row each, so that they
+ * survive a restart. The same print saved twice (a batch saved again, a
+ * stream that delivers it again) is kept once: the unique key is the
+ * whole print. Its leading (symbol, time_ms) columns serve the reads of
+ * one symbol over a time range; time_ms alone serves pruning. */
 static const char * const migrations[] = {
   "CREATE TABLE series ("
   "  id          INTEGER PRIMARY KEY,"
@@ -53,6 +59,18 @@ static const char * const migrations[] = {
   "  value     REAL,"
   "  PRIMARY KEY (series_id, time_ms)) WITHOUT ROWID;"
   "CREATE INDEX points_by_time ON points (time_ms);",
+
+  "CREATE TABLE prints ("
+  "  id       INTEGER PRIMARY KEY,"
+  "  symbol   TEXT    NOT NULL,"
+  "  time_ms  INTEGER NOT NULL,"
+  "  venue    TEXT    NOT NULL,"
+  "  side     INTEGER NOT NULL,"
+  "  price    REAL    NOT NULL,"
+  "  quantity REAL    NOT NULL,"
+  "  notional REAL    NOT NULL,"
+  "  UNIQUE (symbol, time_ms, venue, side, price, quantity));"
+  "CREATE INDEX prints_by_time ON prints (time_ms);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
@@ -69,6 +87,9 @@ typedef enum
   STMT_POINTS_GET,
   STMT_POINT_TIMES,
   STMT_POINT_EXTENT,
+  STMT_PRINT_PUT,
+  STMT_PRINTS_GET,
+  STMT_PRINTS_GET_ALL_VENUES,
   N_STMTS
 } Stmt;
 
@@ -110,6 +131,17 @@ static const char * const stmt_sql[N_STMTS] = {
     " WHERE series_id = ?1 AND time_ms >= ?2 AND time_ms < ?3 ORDER BY time_ms",
   [STMT_POINT_EXTENT] =
     "SELECT count(*), min(time_ms), max(time_ms) FROM points WHERE series_id = ?1",
+  [STMT_PRINT_PUT] =
+    "INSERT OR IGNORE INTO prints (symbol, time_ms, venue, side, price, quantity, notional)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_PRINTS_GET] =
+    "SELECT time_ms, venue, symbol, side, price, quantity, notional FROM prints"
+    " WHERE symbol = ?1 AND time_ms >= ?2 AND time_ms < ?3 AND venue = ?4"
+    " ORDER BY time_ms, id",
+  [STMT_PRINTS_GET_ALL_VENUES] =
+    "SELECT time_ms, venue, symbol, side, price, quantity, notional FROM prints"
+    " WHERE symbol = ?1 AND time_ms >= ?2 AND time_ms < ?3"
+    " ORDER BY time_ms, id",
 };
 
 struct _LodeStore
@@ -380,14 +412,14 @@ try_open (const char  *path,
 
   rc = query_one (db,
                   "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                  " AND name IN ('series', 'candles', 'points')",
+                  " AND name IN ('series', 'candles', 'points', 'prints')",
                   NULL, &n_tables);
   if (rc != SQLITE_OK)
     {
       status = fail_open (db, rc, _("reading the schema"), error);
       goto fail;
     }
-  if (n_tables != 3)
+  if (n_tables != 4)
     {
       g_set_error_literal (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_STORE_CORRUPT,
                            _("History store: tables are missing from the file"));
@@ -974,7 +1006,8 @@ prune_locked (LodeStore  *self,
       gint64 cutoff = 0;
 
       rc = query_one (self->db,
-                      "SELECT (SELECT count(*) FROM candles) + (SELECT count(*) FROM points)",
+                      "SELECT (SELECT count(*) FROM candles) + (SELECT count(*) FROM points)"
+                      " + (SELECT count(*) FROM prints)",
                       NULL, &n_rows);
       if (rc != SQLITE_OK)
         {
@@ -987,10 +1020,11 @@ prune_locked (LodeStore  *self,
       n_delete = (gint64) ceil ((double) n_rows * ((double) size - (double) target) / (double) size);
       n_delete = CLAMP (n_delete, 1, n_rows);
 
-      /* A merge of the two time indexes: reads n_delete entries, no sort. */
+      /* A merge of the time indexes: reads n_delete entries, no sort. */
       rc = sqlite3_prepare_v2 (self->db,
                                "SELECT time_ms FROM"
-                               " (SELECT time_ms FROM candles UNION ALL SELECT time_ms FROM points)"
+                               " (SELECT time_ms FROM candles UNION ALL SELECT time_ms FROM points"
+                               "  UNION ALL SELECT time_ms FROM prints)"
                                " ORDER BY time_ms LIMIT 1 OFFSET ?1",
                                -1, &stmt, NULL);
       if (rc == SQLITE_OK)
@@ -1015,8 +1049,9 @@ prune_locked (LodeStore  *self,
         }
 
       delete_sql = g_strdup_printf ("DELETE FROM candles WHERE time_ms <= %" G_GINT64_FORMAT ";"
-                                    "DELETE FROM points WHERE time_ms <= %" G_GINT64_FORMAT ";",
-                                    cutoff, cutoff);
+                                    "DELETE FROM points WHERE time_ms <= %" G_GINT64_FORMAT ";"
+                                    "DELETE FROM prints WHERE time_ms <= %" G_GINT64_FORMAT ";",
+                                    cutoff, cutoff, cutoff);
       if (!begin_write (self, error))
         return FALSE;
       if (!exec (self->db, delete_sql, _("pruning"), error))
@@ -1076,6 +1111,132 @@ save_and_bound_locked (LodeStore         *self,
     g_message ("History store %s: %s", self->path, prune_error->message);
 
   return TRUE;
+}
+
+static gboolean
+print_is_storable (const LodeLiqPrint *print)
+{
+  return print->venue[0] != '\0' && print->symbol[0] != '\0'
+         && (print->side == LODE_SIDE_LONG || print->side == LODE_SIDE_SHORT)
+         && isfinite (print->price) && isfinite (print->quantity_base)
+         && isfinite (print->notional_usd);
+}
+
+static gboolean
+put_prints_locked (LodeStore           *self,
+                   const LodeLiqPrint  *prints,
+                   gsize                n,
+                   GError             **error)
+{
+  if (n == 0)
+    return TRUE;
+
+  if (!begin_write (self, error))
+    return FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const LodeLiqPrint *p = &prints[i];
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (!print_is_storable (p))
+        continue;
+
+      stmt = get_stmt (self, STMT_PRINT_PUT);
+      /* The fields are NUL-terminated within their arrays. */
+      sqlite3_bind_text (stmt, 1, p->symbol, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, p->time_ms);
+      sqlite3_bind_text (stmt, 3, p->venue, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 4, p->side);
+      sqlite3_bind_double (stmt, 5, p->price);
+      sqlite3_bind_double (stmt, 6, p->quantity_base);
+      sqlite3_bind_double (stmt, 7, p->notional_usd);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, self->db, rc, _("writing liquidation prints"));
+          rollback_write (self);
+          return FALSE;
+        }
+    }
+
+  return commit_write (self, error);
+}
+
+/* As save_and_bound_locked(): the prints, then pruning when over the
+ * bound (whose failure is not the caller's: the prints are committed). */
+static gboolean
+put_prints_and_bound_locked (LodeStore           *self,
+                             const LodeLiqPrint  *prints,
+                             gsize                n,
+                             GError             **error)
+{
+  g_autoptr(GError) prune_error = NULL;
+  gint64 size;
+
+  if (!put_prints_locked (self, prints, n, error))
+    return FALSE;
+
+  if (self->max_bytes == 0 || n == 0)
+    return TRUE;
+
+  size = get_size_locked (self, &prune_error);
+  if (size >= 0 && (guint64) size > self->max_bytes)
+    prune_locked (self, self->max_bytes, &prune_error);
+  if (prune_error != NULL)
+    g_message ("History store %s: %s", self->path, prune_error->message);
+
+  return TRUE;
+}
+
+static GArray *
+get_prints_locked (LodeStore   *self,
+                   const char  *venue,
+                   const char  *symbol,
+                   gint64       start_ms,
+                   gint64       end_ms,
+                   GError     **error)
+{
+  g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (start_ms >= end_ms)
+    return g_steal_pointer (&out);
+
+  stmt = get_stmt (self, venue != NULL ? STMT_PRINTS_GET : STMT_PRINTS_GET_ALL_VENUES);
+  sqlite3_bind_text (stmt, 1, symbol, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, start_ms);
+  sqlite3_bind_int64 (stmt, 3, end_ms);
+  if (venue != NULL)
+    sqlite3_bind_text (stmt, 4, venue, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LodeLiqPrint p;
+      int side = sqlite3_column_int (stmt, 3);
+
+      lode_liq_print_init (&p, sqlite3_column_int64 (stmt, 0),
+                           (const char *) sqlite3_column_text (stmt, 1),
+                           (const char *) sqlite3_column_text (stmt, 2),
+                           side == LODE_SIDE_SHORT ? LODE_SIDE_SHORT : LODE_SIDE_LONG,
+                           sqlite3_column_double (stmt, 4),
+                           sqlite3_column_double (stmt, 5),
+                           sqlite3_column_double (stmt, 6));
+      g_array_append_val (out, p);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, _("reading liquidation prints"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&out);
 }
 
 static void
@@ -1473,6 +1634,42 @@ lode_store_prune (LodeStore  *self,
   return prune_locked (self, max_bytes, error);
 }
 
+gboolean
+lode_store_put_prints (LodeStore           *self,
+                       const LodeLiqPrint  *prints,
+                       gsize                n,
+                       GError             **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (LODE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (prints != NULL || n == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  return put_prints_and_bound_locked (self, prints, n, error);
+}
+
+GArray *
+lode_store_get_prints (LodeStore   *self,
+                       const char  *venue,
+                       const char  *symbol,
+                       gint64       start_ms,
+                       gint64       end_ms,
+                       GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (LODE_IS_STORE (self), NULL);
+  g_return_val_if_fail (symbol != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  return get_prints_locked (self, venue, symbol, start_ms, end_ms, error);
+}
+
 static LodeStoreSlice *
 load_locked (LodeStore   *self,
              const char  *venue,
@@ -1579,6 +1776,8 @@ typedef enum
   JOB_SAVE,
   JOB_RECORD,
   JOB_PRUNE,
+  JOB_PUT_PRINTS,
+  JOB_GET_PRINTS,
 } JobKind;
 
 typedef struct
@@ -1595,6 +1794,7 @@ typedef struct
   LodeStoreSeries  series;
   LodePoint        point;
   guint64          max_bytes;
+  GArray          *prints;  /* LodeLiqPrint */
 } Job;
 
 static void
@@ -1605,6 +1805,7 @@ job_free (Job *job)
   g_clear_pointer (&job->candles, g_array_unref);
   g_clear_pointer (&job->oi, g_array_unref);
   g_clear_pointer (&job->ratio, g_array_unref);
+  g_clear_pointer (&job->prints, g_array_unref);
   g_free (job);
 }
 
@@ -1691,6 +1892,32 @@ run_job (gpointer data,
           g_task_return_error (task, error);
         else
           g_task_return_boolean (task, TRUE);
+      }
+      break;
+
+    case JOB_PUT_PRINTS:
+      {
+        gboolean ok = put_prints_and_bound_locked (self, (const LodeLiqPrint *) job->prints->data,
+                                                   job->prints->len, &error);
+
+        g_clear_pointer (&locker, g_mutex_locker_free);
+        if (!ok)
+          g_task_return_error (task, error);
+        else
+          g_task_return_boolean (task, TRUE);
+      }
+      break;
+
+    case JOB_GET_PRINTS:
+      {
+        GArray *prints = get_prints_locked (self, job->venue, job->symbol,
+                                            job->start_ms, job->end_ms, &error);
+
+        g_clear_pointer (&locker, g_mutex_locker_free);
+        if (prints == NULL)
+          g_task_return_error (task, error);
+        else
+          g_task_return_pointer (task, prints, (GDestroyNotify) g_array_unref);
       }
       break;
 
@@ -1875,4 +2102,75 @@ lode_store_prune_finish (LodeStore     *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lode_store_prune_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lode_store_put_prints_async (LodeStore           *self,
+                             const LodeLiqPrint  *prints,
+                             gsize                n,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (LODE_IS_STORE (self));
+  g_return_if_fail (prints != NULL || n == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_PUT_PRINTS;
+  job->prints = copy_array (prints, n, sizeof (LodeLiqPrint));
+
+  queue_job (self, job, lode_store_put_prints_async, cancellable, callback, user_data);
+}
+
+gboolean
+lode_store_put_prints_finish (LodeStore     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (LODE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lode_store_put_prints_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+lode_store_get_prints_async (LodeStore           *self,
+                             const char          *venue,
+                             const char          *symbol,
+                             gint64               start_ms,
+                             gint64               end_ms,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (LODE_IS_STORE (self));
+  g_return_if_fail (symbol != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_GET_PRINTS;
+  job->venue = g_strdup (venue);
+  job->symbol = g_strdup (symbol);
+  job->start_ms = start_ms;
+  job->end_ms = end_ms;
+
+  queue_job (self, job, lode_store_get_prints_async, cancellable, callback, user_data);
+}
+
+GArray *
+lode_store_get_prints_finish (LodeStore     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (LODE_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lode_store_get_prints_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "lode-flow.h"
 #include "lode-market.h"
 #include "lode-source-error.h"
 
@@ -14,7 +15,8 @@ G_DECLARE_FINAL_TYPE (LodeStore, lode_store, LODE, STORE, GObject)
 
 /* The history store: a SQLite file that keeps what the venues served
  * (candles per venue + symbol + interval; open-interest and long/short
- * ratio points per venue + symbol), so that the app starts instantly and
+ * ratio points per venue + symbol) and the liquidation prints seen live,
+ * so that the app starts instantly and
  * offline, fetches only what is missing, and keeps OI beyond the venues'
  * short history windows by recording the live value while it runs.
  *
@@ -279,6 +281,47 @@ void             lode_store_prune_async         (LodeStore           *self,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
 gboolean         lode_store_prune_finish        (LodeStore           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+/* Liquidation prints (schema version 2). Inserts @n prints in one
+ * transaction; a print already stored (same venue, symbol, time, side,
+ * price and size) is kept once, and prints with an empty venue or symbol
+ * or a non-finite number are skipped. Prunes afterwards when the store is
+ * over its max bytes (prints count like any other row, by time). The
+ * _async variant copies the prints before it returns. */
+gboolean         lode_store_put_prints          (LodeStore           *self,
+                                                 const LodeLiqPrint  *prints,
+                                                 gsize                n,
+                                                 GError             **error);
+void             lode_store_put_prints_async    (LodeStore           *self,
+                                                 const LodeLiqPrint  *prints,
+                                                 gsize                n,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean         lode_store_put_prints_finish   (LodeStore           *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* The prints of @symbol (the venue's id) with time in [@start_ms,
+ * @end_ms), of @venue or of every venue when @venue is NULL, ascending by
+ * time (then by arrival). Returns a new GArray of LodeLiqPrint (empty when
+ * none), or NULL with @error set. */
+GArray          *lode_store_get_prints          (LodeStore           *self,
+                                                 const char          *venue,
+                                                 const char          *symbol,
+                                                 gint64               start_ms,
+                                                 gint64               end_ms,
+                                                 GError             **error);
+void             lode_store_get_prints_async    (LodeStore           *self,
+                                                 const char          *venue,
+                                                 const char          *symbol,
+                                                 gint64               start_ms,
+                                                 gint64               end_ms,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GArray          *lode_store_get_prints_finish   (LodeStore           *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
