@@ -111,6 +111,10 @@ lode_chart_palette_init_default (LodeChartPalette *palette,
       .profile_long = RGB (255, 145, 48, 1.0),
       .profile_short = RGB (38, 198, 218, 1.0),
       .highlight = RGB (120, 170, 255, 0.16),
+      .depth_bid = RGB (102, 187, 106, 1.0),
+      .depth_ask = RGB (240, 98, 146, 1.0),
+      .confluence = RGB (179, 136, 255, 1.0),
+      .cascade = RGB (255, 255, 255, 0.95),
     };
   else
     *palette = (LodeChartPalette) {
@@ -125,6 +129,10 @@ lode_chart_palette_init_default (LodeChartPalette *palette,
       .profile_long = RGB (245, 124, 0, 1.0),
       .profile_short = RGB (0, 151, 167, 1.0),
       .highlight = RGB (33, 100, 235, 0.12),
+      .depth_bid = RGB (46, 125, 50, 1.0),
+      .depth_ask = RGB (194, 24, 91, 1.0),
+      .confluence = RGB (101, 31, 255, 1.0),
+      .cascade = RGB (20, 20, 28, 0.95),
     };
 }
 
@@ -1450,6 +1458,450 @@ draw_message (Ctx *c)
   pango_layout_set_wrap (c->layout, PANGO_WRAP_WORD);
 }
 
+/* Order flow: depth, confluence, cascade (issue 6) ------------------------ */
+
+/* Width of the depth band, left of the liquidation profile band: a narrow
+ * second profile that stays, at usual sizes, within the room
+ * lode_view_fit_latest() leaves right of the newest candle. */
+static double
+depth_band_width (const LodeView *v)
+{
+  return floor (MIN (v->profile_width * 0.35, 44.0));
+}
+
+/* The frame's book over the profile's rows (lode_chart_profile_rows()). */
+static LodeDepthProfile *
+depth_rows (Ctx    *c,
+            double *max_usd)
+{
+  const LodeView *v = c->view;
+  LodeDepthProfile *depth;
+
+  *max_usd = 0.0;
+  if (c->frame->book == NULL)
+    return NULL;
+
+  depth = lode_depth_profile_new (c->frame->book, v->price_min, v->price_max,
+                                  lode_chart_profile_rows (v));
+  for (guint r = 0; r < depth->rows; r++)
+    *max_usd = MAX (*max_usd, MAX (depth->bid_usd[r], depth->ask_usd[r]));
+
+  return depth;
+}
+
+/* Whole device rows of profile row @r, bottom-up, at least one pixel. */
+static void
+row_span (Ctx    *c,
+          guint   r,
+          guint   rows,
+          double *y_top,
+          double *y_bottom)
+{
+  const LodeView *v = c->view;
+  double row_h = v->plot_height / rows;
+
+  *y_bottom = round (dy (c, v->plot_y + v->plot_height - r * row_h));
+  *y_top = round (dy (c, v->plot_y + v->plot_height - (r + 1) * row_h));
+  if (*y_bottom - *y_top < 1.0)
+    *y_bottom = *y_top + 1.0;
+}
+
+/* The book as faint horizontal bands across the plot, under the candles:
+ * the more resting notional a row holds, the less faint its band. */
+static void
+draw_depth_bands (Ctx *c)
+{
+  const LodeView *v = c->view;
+  g_autoptr(LodeDepthProfile) depth = NULL;
+  double max_usd, x0, x1;
+
+  if (!c->frame->show_depth_bands)
+    return;
+  depth = depth_rows (c, &max_usd);
+  if (depth == NULL || !(max_usd > 0.0))
+    return;
+
+  ctx_device_begin (c);
+  x0 = round (dx (c, v->plot_x));
+  x1 = round (dx (c, v->plot_x + v->plot_width));
+  for (int pass = 0; pass < 2; pass++)
+    {
+      const double *usd = pass == 0 ? depth->bid_usd : depth->ask_usd;
+      const double *rgba = pass == 0 ? c->palette->depth_bid : c->palette->depth_ask;
+
+      for (guint r = 0; r < depth->rows; r++)
+        {
+          double y_top, y_bottom;
+
+          if (!(usd[r] > 0.0))
+            continue;
+          row_span (c, r, depth->rows, &y_top, &y_bottom);
+          cairo_rectangle (c->cr, x0, y_top, x1 - x0, y_bottom - y_top);
+          /* Faint, so that heat and candles stay readable through it. */
+          set_source_alpha (c->cr, rgba, 0.04 + 0.22 * sqrt (usd[r] / max_usd));
+          cairo_fill (c->cr);
+        }
+    }
+  ctx_device_end (c);
+}
+
+/* The book as a second profile in a narrow band left of the liquidation
+ * profile: bars per row growing leftwards from the band's right edge,
+ * bids and asks in their colours. The length goes with the square root of
+ * the row's notional over the largest row in view: a wall tens of times
+ * the usual row would otherwise flatten the rest of the book to dots. */
+static void
+draw_depth_profile (Ctx *c)
+{
+  const LodeView *v = c->view;
+  g_autoptr(LodeDepthProfile) depth = NULL;
+  double max_usd, band, right;
+
+  if (!c->frame->show_profile || c->frame->book == NULL || v->profile_width < 8.0)
+    return;
+  band = depth_band_width (v);
+  if (band < 6.0)
+    return;
+  right = v->plot_x + v->plot_width - v->profile_width;
+
+  cairo_save (c->cr);
+  cairo_rectangle (c->cr, right - band, v->plot_y, band, v->plot_height);
+  set_source_alpha (c->cr, c->palette->background, 0.6);
+  cairo_fill (c->cr);
+
+  depth = depth_rows (c, &max_usd);
+  if (depth != NULL && max_usd > 0.0)
+    {
+      double x_right = round (dx (c, right)) - 1.0;
+
+      ctx_device_begin (c);
+      for (int pass = 0; pass < 2; pass++)
+        {
+          const double *usd = pass == 0 ? depth->bid_usd : depth->ask_usd;
+
+          for (guint r = 0; r < depth->rows; r++)
+            {
+              double len = round (sqrt (usd[r] / max_usd) * (band - 3.0) * c->dev.sx);
+              double y_top, y_bottom;
+
+              if (!(usd[r] > 0.0))
+                continue;
+              /* A row that holds anything shows, however small. */
+              len = MAX (len, 1.0);
+              row_span (c, r, depth->rows, &y_top, &y_bottom);
+              cairo_rectangle (c->cr, x_right - len, y_top, len, MAX (y_bottom - y_top - 1.0, 1.0));
+            }
+          set_source_alpha (c->cr, pass == 0 ? c->palette->depth_bid : c->palette->depth_ask, 0.85);
+          cairo_fill (c->cr);
+        }
+      ctx_device_end (c);
+    }
+
+  /* The band's left edge. */
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_move_to (c->cr, floor (right - band) + 0.5, v->plot_y);
+  cairo_line_to (c->cr, floor (right - band) + 0.5, v->plot_y + v->plot_height);
+  set_source (c->cr, c->palette->grid);
+  cairo_stroke (c->cr);
+  cairo_restore (c->cr);
+}
+
+/* Confluence zones: an outline across the profile bands and a bar on the
+ * price axis's edge, over the zone's prices with four pixels to spare on
+ * each side, so that a narrow zone still shows and the outline does not
+ * hide the wall's bar inside it. Drawn after the axes. */
+static void
+draw_confluence (Ctx *c)
+{
+  const LodeView *v = c->view;
+  const GArray *zones = c->frame->confluence;
+  double right = v->plot_x + v->plot_width;
+  double left = right;
+
+  if (zones == NULL || zones->len == 0)
+    return;
+
+  if (c->frame->show_profile && v->profile_width >= 8.0)
+    {
+      left -= v->profile_width;
+      if (c->frame->book != NULL)
+        left -= depth_band_width (v);
+    }
+
+  cairo_save (c->cr);
+  cairo_rectangle (c->cr, v->plot_x, v->plot_y, v->width - v->plot_x, v->plot_height);
+  cairo_clip (c->cr);
+  for (guint i = 0; i < zones->len; i++)
+    {
+      const LodeConfluenceZone *zone = &g_array_index (zones, LodeConfluenceZone, i);
+      double y_top = lode_view_y_for_price (v, MAX (zone->price_low, zone->price_high));
+      double y_bottom = lode_view_y_for_price (v, MIN (zone->price_low, zone->price_high));
+      double mid;
+
+      if (y_bottom < v->plot_y || y_top > v->plot_y + v->plot_height)
+        continue;
+      mid = (y_top + y_bottom) / 2.0;
+      y_top = round (MIN (y_top, mid - 2.0)) - 4.0;
+      y_bottom = round (MAX (y_bottom, mid + 2.0)) + 4.0;
+
+      if (right - left >= 8.0)
+        {
+          cairo_rectangle (c->cr, round (left) + 1.0, y_top + 0.75, round (right - left) - 2.0, y_bottom - y_top - 1.5);
+          set_source (c->cr, c->palette->confluence);
+          cairo_set_line_width (c->cr, 1.5);
+          cairo_stroke (c->cr);
+        }
+
+      /* The axis marker: a bar with a notch pointing at the plot. */
+      cairo_rectangle (c->cr, round (right) + 1.0, y_top, 4.0, y_bottom - y_top);
+      mid = round ((y_top + y_bottom) / 2.0);
+      cairo_move_to (c->cr, round (right) + 5.0, mid - 3.0);
+      cairo_line_to (c->cr, round (right) + 8.0, mid);
+      cairo_line_to (c->cr, round (right) + 5.0, mid + 3.0);
+      cairo_close_path (c->cr);
+      set_source (c->cr, c->palette->confluence);
+      cairo_fill (c->cr);
+    }
+  cairo_restore (c->cr);
+}
+
+char *
+lode_chart_cascade_describe (const LodeCascade *cascade)
+{
+  g_autofree char *trigger = NULL;
+  g_autofree char *usd = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *sentence = NULL;
+
+  g_return_val_if_fail (cascade != NULL, NULL);
+
+  trigger = lode_format_price (cascade->trigger);
+  usd = lode_format_usd (cascade->liquidated_usd);
+  target = lode_format_price (cascade->final_price);
+
+  if (cascade->n_steps == 0 && !cascade->book_exhausted)
+    /* Translators: a price, then a USD amount: the resting orders of the
+     * book take the forced orders without a further move. */
+    sentence = g_strdup_printf (_("If price touches %s, the order book absorbs forced orders of about %s"),
+                                trigger, usd);
+  else if (cascade->n_steps == 0)
+    /* Translators: a price, then a USD amount. */
+    sentence = g_strdup_printf (_("If price touches %s, forced orders of about %s exceed the known order book"),
+                                trigger, usd);
+  else
+    /* Translators: a price, a USD amount, then the price the cascade of
+     * forced orders could reach. */
+    sentence = g_strdup_printf (_("If price touches %s, forced orders of about %s could carry it to %s"),
+                                trigger, usd, target);
+
+  if (!cascade->book_exhausted || cascade->n_steps == 0)
+    return g_steal_pointer (&sentence);
+
+  /* Translators: the cascade stopped where the known order book ends. */
+  return g_strdup_printf ("%s\n%s", sentence, _("The known order book ends there: the move could go further"));
+}
+
+/* The §8 cascade of the frame, or NULL (with @error set when it needs
+ * depth). Cheap enough to compute per draw: a few binary searches a step. */
+static LodeCascade *
+frame_cascade (Ctx     *c,
+               GError **error)
+{
+  if (!c->frame->has_cascade || c->current == NULL || !isfinite (c->frame->cascade_trigger))
+    return NULL;
+
+  return lode_cascade_estimate (c->current, c->frame->book, c->frame->cascade_trigger, error);
+}
+
+/* The staircase: a segment at each p_k, left to right, joined by arrows
+ * from p_k to p_{k+1}, each labelled with V_k (cumulative USD), ending
+ * left of the profile bands. */
+static double
+cascade_start (const LodeView *v,
+               guint           n,
+               double          x_end)
+{
+  double col_w = CLAMP ((x_end - v->plot_x) * 0.5 / MAX (n, 1), 28.0, 76.0);
+
+  return MAX (v->plot_x + 4.0, x_end - n * col_w);
+}
+
+static void
+draw_cascade_steps (Ctx               *c,
+                    const LodeCascade *cascade,
+                    double             x_end)
+{
+  const LodeView *v = c->view;
+  guint n = cascade->steps->len;
+  double col_w, x_start, halo[4];
+  gboolean falling = cascade->side == LODE_SIDE_LONG;
+
+  x_start = cascade_start (v, n, x_end);
+  col_w = (x_end - x_start) / n;
+  if (!(col_w > 0.0))
+    return;
+
+  memcpy (halo, c->palette->background, sizeof halo);
+  halo[3] = 0.75;
+
+  cairo_save (c->cr);
+  cairo_rectangle (c->cr, v->plot_x, v->plot_y, v->plot_width, v->plot_height);
+  cairo_clip (c->cr);
+  cairo_set_line_cap (c->cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (c->cr, CAIRO_LINE_JOIN_ROUND);
+
+  /* Twice: a wide halo in the background colour so that the steps read
+   * over heat and candles, then the steps. */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (guint k = 0; k < n; k++)
+        {
+          const LodeCascadeStep *s = &g_array_index (cascade->steps, LodeCascadeStep, k);
+          double y = round (lode_view_y_for_price (v, s->price)) + 0.5;
+          double x0 = x_start + k * col_w;
+          double x1 = x0 + col_w;
+
+          cairo_move_to (c->cr, x0, y);
+          cairo_line_to (c->cr, x1, y);
+          if (k + 1 < n)
+            {
+              const LodeCascadeStep *next = &g_array_index (cascade->steps, LodeCascadeStep, k + 1);
+              double y_next = round (lode_view_y_for_price (v, next->price)) + 0.5;
+              double head = falling ? -5.0 : 5.0;
+
+              cairo_line_to (c->cr, x1, y_next);
+              cairo_move_to (c->cr, x1 - 4.0, y_next + head);
+              cairo_line_to (c->cr, x1, y_next);
+              cairo_line_to (c->cr, x1 + 4.0, y_next + head);
+            }
+        }
+      if (pass == 0)
+        {
+          set_source (c->cr, halo);
+          cairo_set_line_width (c->cr, 4.5);
+        }
+      else
+        {
+          set_source (c->cr, c->palette->cascade);
+          cairo_set_line_width (c->cr, 1.75);
+        }
+      cairo_stroke (c->cr);
+    }
+
+  /* The trigger: a ring where price touches. */
+  {
+    double y = round (lode_view_y_for_price (v, cascade->trigger)) + 0.5;
+
+    cairo_arc (c->cr, x_start, y, 3.5, 0, 2 * G_PI);
+    set_source (c->cr, halo);
+    cairo_fill_preserve (c->cr);
+    set_source (c->cr, c->palette->cascade);
+    cairo_set_line_width (c->cr, 1.5);
+    cairo_stroke (c->cr);
+  }
+
+  /* V_k beside each segment, on the side away from the next step. */
+  for (guint k = 0; k < n; k++)
+    {
+      const LodeCascadeStep *s = &g_array_index (cascade->steps, LodeCascadeStep, k);
+      g_autofree char *label = lode_format_usd (s->fuel_usd);
+      double y = lode_view_y_for_price (v, s->price);
+      double x0 = x_start + k * col_w + 6.0;
+      int w, h;
+
+      text_set (c, label, FALSE);
+      text_size (c, &w, &h);
+      y = falling ? y - 3.0 - h : y + 3.0;
+      panel_box (c, round (x0 - 3.0), round (y - 1.0), w + 6.0, h + 2.0, 0.7);
+      text_show (c, x0, y, 0.0, 0.0, c->palette->cascade);
+    }
+
+  cairo_restore (c->cr);
+}
+
+/* The cascade of a frame with has_cascade: steps and sentence, or only
+ * "Needs order-book depth" when there is no depth to estimate with. */
+static void
+draw_cascade (Ctx *c)
+{
+  const LodeView *v = c->view;
+  g_autoptr(LodeCascade) cascade = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  double x_end, x_text, box_w, box_h, bx, by, max_w;
+  int w, h;
+
+  if (!c->frame->has_cascade || c->current == NULL)
+    return;
+
+  x_end = v->plot_x + v->plot_width - 10.0;
+  if (c->frame->show_profile && v->profile_width >= 8.0)
+    {
+      x_end -= v->profile_width;
+      if (c->frame->book != NULL)
+        x_end -= depth_band_width (v);
+    }
+
+  cascade = frame_cascade (c, &error);
+  if (cascade != NULL)
+    {
+      draw_cascade_steps (c, cascade, x_end);
+      text = lode_chart_cascade_describe (cascade);
+      x_text = cascade_start (v, cascade->steps->len, x_end) - 10.0;
+    }
+  else if (g_error_matches (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_NEEDS_DEPTH))
+    {
+      text = g_strdup (_("Needs order-book depth"));
+      x_text = x_end;
+    }
+  else
+    return;
+
+  /* The sentence at the trigger's price, ending where the steps start:
+   * it reads into them. Wrapped when long. */
+  max_w = MIN (300.0, v->plot_width - 24.0);
+  text_set (c, text, FALSE);
+  pango_layout_set_width (c->layout, (int) (MAX (max_w - 20.0, 40.0) * PANGO_SCALE));
+  text_size (c, &w, &h);
+  box_w = w + 20.0;
+  box_h = h + 12.0;
+  bx = round (MAX (x_text - box_w, v->plot_x + 4.0));
+  by = lode_view_y_for_price (v, c->frame->cascade_trigger) - box_h / 2.0;
+  by = round (CLAMP (by, v->plot_y + 4.0, v->plot_y + v->plot_height - 4.0 - box_h));
+  panel_box (c, bx, by, box_w, box_h, 0.9);
+  /* An accent in the steps' colour ties the sentence to them. */
+  cairo_rectangle (c->cr, bx + 3.0, by + 5.0, 3.0, box_h - 10.0);
+  set_source (c->cr, c->palette->cascade);
+  cairo_fill (c->cr);
+  text_show (c, bx + 14.0, by + 6.0, 0.0, 0.0, c->palette->text);
+  pango_layout_set_width (c->layout, -1);
+}
+
+/* The cascade's final price as a tag on the price axis. Drawn after the
+ * axes. */
+static void
+draw_cascade_tag (Ctx *c)
+{
+  const LodeView *v = c->view;
+  g_autoptr(LodeCascade) cascade = frame_cascade (c, NULL);
+  g_autofree char *text = NULL;
+  PriceTicks ticks;
+  double y, fill[4];
+
+  if (cascade == NULL || cascade->n_steps == 0)
+    return;
+
+  y = lode_view_y_for_price (v, cascade->final_price);
+  if (y < v->plot_y || y > v->plot_y + v->plot_height)
+    return;
+
+  price_ticks (v, &ticks);
+  text = lode_axes_format_price (cascade->final_price, tag_decimals (cascade->final_price, ticks.decimals));
+  memcpy (fill, c->palette->cascade, sizeof fill);
+  fill[3] = 1.0;
+  price_tag (c, y, text, fill);
+}
+
 void
 lode_chart_render_base (cairo_t                *cr,
                         const LodeView         *view,
@@ -1479,12 +1931,19 @@ lode_chart_render_base (cairo_t                *cr,
   if (c.n_candles > 0)
     {
       draw_highlight (&c);
+      draw_depth_bands (&c);    /* order flow (issue 6) */
       draw_candles (&c);
       draw_last_price_line (&c);
       draw_profile (&c);
+      /* Order flow (issue 6): the book beside the profile, the cascade. */
+      draw_depth_profile (&c);
+      draw_cascade (&c);
     }
 
   draw_axes (&c, tticks);
+  /* Order flow (issue 6): marks on the price axis. */
+  draw_confluence (&c);
+  draw_cascade_tag (&c);
   draw_last_price_tag (&c);
   draw_legend (&c, reference);
   draw_message (&c);

@@ -5,7 +5,9 @@
 #include <glib.h>
 
 #include "lode-candle-index.h"
+#include "lode-cascade.h"
 #include "lode-colormap.h"
+#include "lode-confluence.h"
 #include "lode-snapshot.h"
 #include "lode-view.h"
 
@@ -26,6 +28,11 @@ typedef struct
   double profile_long[4];   /* long liquidations: below price */
   double profile_short[4];  /* short liquidations: above price */
   double highlight[4];      /* a selected cluster's zone */
+  /* Order flow (issue 6). */
+  double depth_bid[4];      /* resting bids: below price */
+  double depth_ask[4];      /* resting asks: above price */
+  double confluence[4];     /* a depth wall on a bright cluster */
+  double cascade[4];        /* the §8 cascade's steps */
 } LodeChartPalette;
 
 void lode_chart_palette_init_default (LodeChartPalette       *palette,
@@ -51,6 +58,20 @@ typedef struct
    * keeps drawing a long series as one bar per pixel column fast. Ignored
    * when it indexes another market. */
   const LodeCandleIndex *candle_index;
+  /* Order flow (issue 6); lode_chart_frame_init() leaves all of it off.
+   * @book: resting depth, drawn as a second profile beside the
+   * liquidation profile (with show_profile) and, with
+   * @show_depth_bands, as faint bands over the plot. @confluence
+   * (element LodeConfluenceZone, from lode_confluence_find()): zones
+   * marked beside the price axis. @has_cascade: the §8 cascade from
+   * @cascade_trigger over the current state and @book, drawn as steps
+   * with its sentence; without depth the frame says it needs depth and
+   * draws no steps. All borrowed for the call. */
+  const LodeBook *book;
+  gboolean        show_depth_bands;
+  const GArray   *confluence;
+  gboolean        has_cascade;
+  double          cascade_trigger;
 } LodeChartFrame;
 
 /* Defaults: no snapshot, smoothed mode, magma, gamma 1, profile and
@@ -134,6 +155,11 @@ gboolean lode_chart_crosshair_info (const LodeView       *view,
                                     double                x,
                                     double                y,
                                     LodeCrosshairInfo    *info);
+
+/* The §8 cascade in a sentence for people ("If price touches X, forced
+ * orders of about V could carry it to Y"), translated; what the frame
+ * shows with has_cascade, for the side panel to repeat. */
+char    *lode_chart_cascade_describe (const LodeCascade *cascade);
 
 /* Placeholder frame of the foundation (kept for the empty state). */
 void lode_chart_render_placeholder   (cairo_t                *cr,
