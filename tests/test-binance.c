@@ -9,7 +9,7 @@
 
 #include "lode-binance.h"
 #include "lode-binance-parse.h"
-#include "lode-mock-exchange.h"
+#include "lode-venue-test.h"
 
 #define SEED      G_GUINT64_CONSTANT (42)
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -25,15 +25,7 @@
 static GBytes *
 load_fixture (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "binance", name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents;
-  gsize len;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-
-  return g_bytes_new_take (contents, len);
+  return lode_venue_test_load_fixture ("binance", name);
 }
 
 static GBytes *
@@ -62,7 +54,8 @@ test_parse_klines (void)
   g_assert_cmpfloat (c->volume, ==, 152.331);
   g_assert_true (isnan (c->oi_usd));
   g_assert_cmpfloat (c->long_share, ==, 0.5);
-  g_assert_cmpint (g_array_index (candles, LodeCandle, 1).time_ms, ==, G_GINT64_CONSTANT (1767225660000));
+  g_assert_cmpint (g_array_index (candles, LodeCandle, 1).time_ms, ==,
+                   G_GINT64_CONSTANT (1767225660000));
   /* Numbers as JSON numbers are accepted too. */
   c = &g_array_index (candles, LodeCandle, 2);
   g_assert_cmpfloat (c->high, ==, 94150.5);
@@ -108,9 +101,11 @@ test_parse_oi_history (void)
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 2);
   /* The timestamp as a string and as an int. */
-  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==, G_GINT64_CONSTANT (1767225300000));
+  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==,
+                   G_GINT64_CONSTANT (1767225300000));
   g_assert_cmpfloat (g_array_index (points, LodePoint, 0).value, ==, 7615021334.1102);
-  g_assert_cmpint (g_array_index (points, LodePoint, 1).time_ms, ==, G_GINT64_CONSTANT (1767225600000));
+  g_assert_cmpint (g_array_index (points, LodePoint, 1).time_ms, ==,
+                   G_GINT64_CONSTANT (1767225600000));
 
   g_clear_pointer (&points, g_array_unref);
   points = lode_binance_parse_oi_history (missing, &error);
@@ -229,151 +224,24 @@ test_parse_error (void)
 
 /* ---- The adapter against the mock ---------------------------------------- */
 
-typedef struct
-{
-  LodeMockExchange *mock;
-  LodeHttp         *http;
-  LodeSource       *source;
-  gint64            now_ms;
-  guint             progress_calls;
-  guint             last_done;
-  guint             last_expected;
-  GCancellable     *cancel_on_progress;
-} Fixture;
+typedef LodeVenueFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *base = NULL;
-
-  f->mock = lode_mock_exchange_new (SEED);
-  f->now_ms = lode_mock_exchange_get_now_ms (f->mock);
-  f->http = lode_http_new ();
-  lode_http_set_timeout_ms (f->http, 1000);
-  lode_http_set_retry_policy (f->http, 3, 10, 50, 5000);
-  base = lode_mock_exchange_get_base_url (f->mock, "binance");
-  f->source = lode_source_new_for_id ("binance", f->http, base);
-  g_assert_nonnull (f->source);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->source);
-  g_clear_object (&f->http);
-  g_clear_object (&f->cancel_on_progress);
-  g_clear_pointer (&f->mock, lode_mock_exchange_free);
-}
-
-static void
-on_result (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-on_progress (guint    done,
-             guint    expected,
-             gpointer data)
-{
-  Fixture *f = data;
-
-  f->progress_calls++;
-  g_assert_cmpuint (done, >, f->last_done);
-  f->last_done = done;
-  f->last_expected = expected;
-  if (f->cancel_on_progress != NULL)
-    g_cancellable_cancel (f->cancel_on_progress);
-}
-
-static GArray *
-fetch_candles (Fixture       *f,
-               gint64         interval_ms,
-               gint64         start_ms,
-               gint64         end_ms,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  LodeSourceQuery query = {
-    .symbol = "BTCUSDT",
-    .interval_ms = interval_ms,
-    .start_ms = start_ms,
-    .end_ms = end_ms,
-    .progress = on_progress,
-    .progress_data = f,
-  };
-
-  f->last_done = 0;
-  lode_source_fetch_candles_async (f->source, &query, cancellable, on_result, &result);
-  return lode_source_fetch_candles_finish (f->source, wait_for (&result), error);
-}
-
-static LodeMarket *
-fetch_market (Fixture       *f,
-              gint64         interval_ms,
-              gint64         start_ms,
-              gint64         end_ms,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  f->last_done = 0;
-  lode_source_fetch_market_async (f->source, "BTCUSDT", interval_ms, start_ms, end_ms,
-                                  on_progress, f, cancellable, on_result, &result);
-  return lode_source_fetch_market_finish (f->source, wait_for (&result), error);
-}
-
-static void
-assert_candles_match_mock (Fixture      *f,
-                           const LodeCandle *candles,
-                           gsize         n,
-                           gint64        start_ms,
-                           gint64        interval_ms)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      LodeCandle expected;
-
-      lode_mock_exchange_candle (f->mock, start_ms + (gint64) i * interval_ms, interval_ms, &expected);
-      g_assert_cmpint (candles[i].time_ms, ==, expected.time_ms);
-      g_assert_cmpfloat (candles[i].open, ==, expected.open);
-      g_assert_cmpfloat (candles[i].high, ==, expected.high);
-      g_assert_cmpfloat (candles[i].low, ==, expected.low);
-      g_assert_cmpfloat (candles[i].close, ==, expected.close);
-      g_assert_cmpfloat (candles[i].volume, ==, expected.volume);
-    }
+  lode_venue_fixture_setup (f, SEED, "binance", "BTCUSDT");
 }
 
 static void
 test_identity (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(LodeSource) other = NULL;
   g_autofree char *base = NULL;
 
-  g_assert_cmpstr (lode_source_get_id (f->source), ==, "binance");
-  g_assert_cmpstr (lode_source_get_label (f->source), ==, "Binance");
+  lode_venue_fixture_assert_identity (f, "binance", "Binance", "https://fapi.binance.com");
   g_object_get (f->source, "base-url", &base, NULL);
   g_assert_true (g_str_has_suffix (base, "/binance"));
-
-  other = lode_source_new_for_id ("binance", f->http, NULL);
-  g_clear_pointer (&base, g_free);
-  g_object_get (other, "base-url", &base, NULL);
-  g_assert_cmpstr (base, ==, "https://fapi.binance.com");
   g_assert_null (lode_source_new_for_id ("nasdaq", f->http, NULL));
 }
 
@@ -385,11 +253,12 @@ test_klines_paging (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
   gint64 start = end - 3200 * MINUTE_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = fetch_candles (f, MINUTE_MS, start, end, NULL, &error);
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, start, end, NULL,
+                                                                &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 3200);
-  assert_candles_match_mock (f, (const LodeCandle *) (void *) candles->data, candles->len,
+  lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
                              start, MINUTE_MS);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINES_PATH), ==, 3);
   g_assert_cmpuint (f->progress_calls, ==, 3);
@@ -404,7 +273,9 @@ test_klines_edges (Fixture       *f,
 {
   gint64 end = f->now_ms / DAY_MS * DAY_MS - 2 * DAY_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = fetch_candles (f, 5 * MINUTE_MS, end - 1500 * 5 * MINUTE_MS, end, NULL, &error);
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, 5 * MINUTE_MS,
+                                                                end - 1500 * 5 * MINUTE_MS, end,
+                                                                NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 1500);
@@ -412,7 +283,8 @@ test_klines_edges (Fixture       *f,
   g_clear_pointer (&candles, g_array_unref);
 
   /* [start, end) with end inside a candle: that candle is in. */
-  candles = fetch_candles (f, HOUR_MS, end - 10 * HOUR_MS, end - 30 * MINUTE_MS, NULL, &error);
+  candles = lode_venue_fixture_fetch_candles (f, HOUR_MS, end - 10 * HOUR_MS, end - 30 * MINUTE_MS,
+                                              NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 10);
 }
@@ -424,7 +296,8 @@ test_market_oi_usd (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
   gint64 start = end - 40 * DAY_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LodeMarket) market = fetch_market (f, HOUR_MS, start, end, NULL, &error);
+  g_autoptr(LodeMarket) market = lode_venue_fixture_fetch_market (f, f->symbol, HOUR_MS, start,
+                                                                  end, NULL, &error);
   const LodeCandle *candles;
   gsize n, with_oi = 0;
 
@@ -432,7 +305,7 @@ test_market_oi_usd (Fixture       *f,
   n = lode_market_get_n_candles (market);
   g_assert_cmpuint (n, ==, 40 * 24);
   candles = lode_market_get_candles (market);
-  assert_candles_match_mock (f, candles, n, start, HOUR_MS);
+  lode_venue_fixture_assert_candles (f, candles, n, start, HOUR_MS);
 
   for (gsize i = 0; i < n; i++)
     {
@@ -481,8 +354,10 @@ test_oi_older_than_30_days (Fixture       *f,
     .end_ms = end,
   };
 
-  lode_source_fetch_open_interest_async (f->source, &query, NULL, on_result, &result);
-  points = lode_source_fetch_open_interest_finish (f->source, wait_for (&result), &error);
+  lode_source_fetch_open_interest_async (f->source, &query, NULL, lode_venue_test_on_result,
+                                         &result);
+  points = lode_source_fetch_open_interest_finish (f->source, lode_venue_test_wait (&result),
+                                                   &error);
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 0);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, NULL), ==, 0);
@@ -496,7 +371,8 @@ test_market_finer_than_oi (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
   gint64 start = end - 2 * HOUR_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LodeMarket) market = fetch_market (f, MINUTE_MS, start, end, NULL, &error);
+  g_autoptr(LodeMarket) market = lode_venue_fixture_fetch_market (f, f->symbol, MINUTE_MS, start,
+                                                                  end, NULL, &error);
   const LodeCandle *candles;
 
   g_assert_no_error (error);
@@ -525,7 +401,8 @@ test_retry_after_429 (Fixture       *f,
 
   lode_mock_exchange_add_fault (f->mock, KLINES_PATH, 1, &fault);
   t0 = g_get_monotonic_time ();
-  candles = fetch_candles (f, MINUTE_MS, end - 100 * MINUTE_MS, end, NULL, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 100 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 100);
   g_assert_cmpint (g_get_monotonic_time () - t0, >=, G_USEC_PER_SEC);
@@ -542,7 +419,8 @@ test_ban_418_backs_off (Fixture       *f,
   g_autoptr(GArray) candles = NULL;
 
   lode_mock_exchange_add_fault (f->mock, KLINES_PATH, 1, &fault);
-  candles = fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, NULL, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 10);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINES_PATH), ==, 2);
@@ -550,7 +428,8 @@ test_ban_418_backs_off (Fixture       *f,
   /* Banned for longer than the retries last: the error says so. */
   lode_mock_exchange_add_fault (f->mock, KLINES_PATH, 5, &fault);
   g_clear_pointer (&candles, g_array_unref);
-  candles = fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, NULL, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_RATE_LIMITED);
   g_assert_null (candles);
 }
@@ -565,7 +444,8 @@ test_server_error (Fixture       *f,
   g_autoptr(LodeMarket) market = NULL;
 
   lode_mock_exchange_add_fault (f->mock, OI_PATH, 10, &fault);
-  market = fetch_market (f, HOUR_MS, end - 2 * DAY_MS, end, NULL, &error);
+  market = lode_venue_fixture_fetch_market (f, f->symbol, HOUR_MS, end - 2 * DAY_MS, end, NULL,
+                                            &error);
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_HTTP_SERVER);
   g_assert_null (market);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, OI_PATH), ==, 3);
@@ -587,7 +467,8 @@ test_timeout (Fixture       *f,
   lode_http_set_retry_policy (f->http, 2, 10, 10, 5000);
   lode_mock_exchange_add_fault (f->mock, KLINES_PATH, 2, &fault);
   t0 = g_get_monotonic_time ();
-  candles = fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, NULL, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, NULL,
+                                              &error);
   elapsed = g_get_monotonic_time () - t0;
 
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_NETWORK);
@@ -599,25 +480,9 @@ static void
 test_bad_bodies (Fixture       *f,
                  gconstpointer  data)
 {
-  LodeMockFaultKind kinds[] = { LODE_MOCK_FAULT_MALFORMED, LODE_MOCK_FAULT_TRUNCATE };
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  const char *const paths[] = { KLINES_PATH, OI_PATH, RATIO_PATH };
 
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    {
-      LodeMockFault fault = { .kind = kinds[i] };
-      g_autoptr(GError) error = NULL;
-      g_autoptr(LodeMarket) market = NULL;
-      const char *paths[] = { KLINES_PATH, OI_PATH, RATIO_PATH };
-
-      for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
-        {
-          lode_mock_exchange_add_fault (f->mock, paths[j], 1, &fault);
-          market = fetch_market (f, HOUR_MS, end - 2 * DAY_MS, end, NULL, &error);
-          g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE);
-          g_assert_null (market);
-          g_clear_error (&error);
-        }
-    }
+  lode_venue_fixture_assert_bad_bodies (f, 2 * DAY_MS, paths, G_N_ELEMENTS (paths));
 }
 
 static void
@@ -630,8 +495,8 @@ test_invalid_symbol (Fixture       *f,
   g_autoptr(LodeMarket) market = NULL;
 
   lode_source_fetch_market_async (f->source, "NOPEUSDT", HOUR_MS, end - DAY_MS, end,
-                                  NULL, NULL, NULL, on_result, &result);
-  market = lode_source_fetch_market_finish (f->source, wait_for (&result), &error);
+                                  NULL, NULL, NULL, lode_venue_test_on_result, &result);
+  market = lode_source_fetch_market_finish (f->source, lode_venue_test_wait (&result), &error);
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_HTTP_CLIENT);
   g_assert_nonnull (strstr (error->message, "Invalid symbol."));
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINES_PATH), ==, 1);
@@ -642,11 +507,12 @@ test_invalid_query (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = fetch_candles (f, 7 * MINUTE_MS, 0, HOUR_MS, NULL, &error);
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, 7 * MINUTE_MS, 0, HOUR_MS, NULL,
+                                                                &error);
 
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  candles = fetch_candles (f, MINUTE_MS, HOUR_MS, HOUR_MS, NULL, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, HOUR_MS, HOUR_MS, NULL, &error);
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_INVALID_ARGUMENT);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, NULL), ==, 0);
 }
@@ -661,7 +527,8 @@ test_cancel (Fixture       *f,
   g_autoptr(LodeMarket) market = NULL;
 
   f->cancel_on_progress = g_cancellable_new ();
-  market = fetch_market (f, MINUTE_MS, end - 4000 * MINUTE_MS, end, f->cancel_on_progress, &error);
+  market = lode_venue_fixture_fetch_market (f, f->symbol, MINUTE_MS, end - 4000 * MINUTE_MS, end,
+                                            f->cancel_on_progress, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (market);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, NULL), ==, 1);
@@ -671,18 +538,13 @@ static void
 test_depth (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(LodeDepth) depth = NULL;
 
-  lode_source_fetch_depth_async (f->source, "BTCUSDT", NULL, on_result, &result);
-  depth = lode_source_fetch_depth_finish (f->source, wait_for (&result), &error);
+  depth = lode_venue_fixture_fetch_depth (f, "BTCUSDT", &error);
   g_assert_no_error (error);
   /* The largest public limit. */
-  g_assert_cmpuint (depth->bids->len, ==, 1000);
-  g_assert_cmpuint (depth->asks->len, ==, 1000);
-  g_assert_cmpfloat (g_array_index (depth->bids, LodeDepthLevel, 0).price, <,
-                     g_array_index (depth->asks, LodeDepthLevel, 0).price);
+  lode_venue_test_assert_depth (depth, 1000);
   for (guint i = 1; i < depth->bids->len; i++)
     g_assert_cmpfloat (g_array_index (depth->bids, LodeDepthLevel, i).price, <,
                        g_array_index (depth->bids, LodeDepthLevel, i - 1).price);
@@ -695,12 +557,10 @@ static void
 test_symbols (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) symbols = NULL;
 
-  lode_source_list_symbols_async (f->source, NULL, on_result, &result);
-  symbols = lode_source_list_symbols_finish (f->source, wait_for (&result), &error);
+  symbols = lode_venue_fixture_list_symbols (f, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (symbols->len, ==, 2);
   g_assert_cmpstr (((LodeSymbolInfo *) g_ptr_array_index (symbols, 0))->id, ==, "BTCUSDT");
@@ -712,7 +572,6 @@ test_funding (Fixture       *f,
               gconstpointer  data)
 {
   gint64 end = f->now_ms / DAY_MS * DAY_MS;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) points = NULL;
   LodeSourceQuery query = {
@@ -722,8 +581,7 @@ test_funding (Fixture       *f,
     .end_ms = end,
   };
 
-  lode_source_fetch_funding_async (f->source, &query, NULL, on_result, &result);
-  points = lode_source_fetch_funding_finish (f->source, wait_for (&result), &error);
+  points = lode_venue_fixture_fetch_funding (f, &query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 30);
   for (guint i = 1; i < points->len; i++)
@@ -749,7 +607,8 @@ test_rate_limit_paces_pages (Fixture       *f,
   f->source = lode_source_new_for_id ("binance", http, base);
 
   t0 = g_get_monotonic_time ();
-  candles = fetch_candles (f, MINUTE_MS, end - 3200 * MINUTE_MS, end, NULL, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 3200 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 3200);
   g_assert_cmpint (g_get_monotonic_time () - t0, >=, 600 * 1000);
@@ -776,7 +635,7 @@ main (int   argc,
   g_test_add_func ("/sources/binance/parse/error", test_parse_error);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, fixture_setup, func, lode_venue_fixture_teardown)
 
   ADD ("/sources/binance/identity", test_identity);
   ADD ("/sources/binance/klines/paging", test_klines_paging);

@@ -9,7 +9,7 @@
 
 #include "lode-bybit.h"
 #include "lode-bybit-parse.h"
-#include "lode-mock-exchange.h"
+#include "lode-venue-test.h"
 
 #define SEED      G_GUINT64_CONSTANT (1234)
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -25,15 +25,7 @@
 static GBytes *
 load_fixture (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "bybit", name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents;
-  gsize len;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-
-  return g_bytes_new_take (contents, len);
+  return lode_venue_test_load_fixture ("bybit", name);
 }
 
 static void
@@ -54,7 +46,8 @@ test_parse_klines (void)
   g_assert_cmpfloat (c->low, ==, 93990.1);
   g_assert_cmpfloat (c->close, ==, 94080.2);
   g_assert_cmpfloat (c->volume, ==, 152.331);
-  g_assert_cmpint (g_array_index (candles, LodeCandle, 2).time_ms, ==, G_GINT64_CONSTANT (1767225720000));
+  g_assert_cmpint (g_array_index (candles, LodeCandle, 2).time_ms, ==,
+                   G_GINT64_CONSTANT (1767225720000));
 }
 
 static void
@@ -69,7 +62,8 @@ test_parse_open_interest (void)
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 3);
   /* "" single and a missing one: half the two-sided figure. */
-  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==, G_GINT64_CONSTANT (1767225000000));
+  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==,
+                   G_GINT64_CONSTANT (1767225000000));
   g_assert_cmpfloat (g_array_index (points, LodePoint, 0).value, ==, 51500.0);
   g_assert_cmpfloat (g_array_index (points, LodePoint, 1).value, ==, 52000.0);
   /* singleOpenInterest when present. */
@@ -97,7 +91,8 @@ test_parse_ratio (void)
   g_assert_cmpuint (points->len, ==, 2);
   /* JSON numbers where strings are documented are fine too. */
   g_assert_cmpfloat_with_epsilon (g_array_index (points, LodePoint, 0).value, 1.5, 1e-12);
-  g_assert_cmpfloat_with_epsilon (g_array_index (points, LodePoint, 1).value, 0.5312 / 0.4688, 1e-12);
+  g_assert_cmpfloat_with_epsilon (g_array_index (points, LodePoint, 1).value, 0.5312 / 0.4688,
+                                  1e-12);
   g_assert_nonnull (cursor);
 }
 
@@ -168,130 +163,20 @@ test_parse_errors (void)
 
 /* ---- The adapter against the mock ---------------------------------------- */
 
-typedef struct
-{
-  LodeMockExchange *mock;
-  LodeHttp         *http;
-  LodeSource       *source;
-  gint64            now_ms;
-  guint             last_done;
-} Fixture;
+typedef LodeVenueFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *base = NULL;
-
-  f->mock = lode_mock_exchange_new (SEED);
-  f->now_ms = lode_mock_exchange_get_now_ms (f->mock);
-  f->http = lode_http_new ();
-  lode_http_set_timeout_ms (f->http, 1000);
-  lode_http_set_retry_policy (f->http, 3, 10, 50, 5000);
-  base = lode_mock_exchange_get_base_url (f->mock, "bybit");
-  f->source = lode_source_new_for_id ("bybit", f->http, base);
-  g_assert_nonnull (f->source);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->source);
-  g_clear_object (&f->http);
-  g_clear_pointer (&f->mock, lode_mock_exchange_free);
-}
-
-static void
-on_result (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-on_progress (guint    done,
-             guint    expected,
-             gpointer data)
-{
-  Fixture *f = data;
-
-  g_assert_cmpuint (done, >, f->last_done);
-  f->last_done = done;
-}
-
-static GArray *
-fetch_candles (Fixture  *f,
-               gint64    interval_ms,
-               gint64    start_ms,
-               gint64    end_ms,
-               GError  **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  LodeSourceQuery query = { "BTCUSDT", interval_ms, start_ms, end_ms, NULL, 0, on_progress, f };
-
-  f->last_done = 0;
-  lode_source_fetch_candles_async (f->source, &query, NULL, on_result, &result);
-  return lode_source_fetch_candles_finish (f->source, wait_for (&result), error);
-}
-
-static LodeMarket *
-fetch_market (Fixture  *f,
-              const char *symbol,
-              gint64    interval_ms,
-              gint64    start_ms,
-              gint64    end_ms,
-              GError  **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  f->last_done = 0;
-  lode_source_fetch_market_async (f->source, symbol, interval_ms, start_ms, end_ms,
-                                  on_progress, f, NULL, on_result, &result);
-  return lode_source_fetch_market_finish (f->source, wait_for (&result), error);
-}
-
-static void
-assert_candles_match_mock (Fixture          *f,
-                           const LodeCandle *candles,
-                           gsize             n,
-                           gint64            start_ms,
-                           gint64            interval_ms)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      LodeCandle expected;
-
-      lode_mock_exchange_candle (f->mock, start_ms + (gint64) i * interval_ms, interval_ms, &expected);
-      g_assert_cmpint (candles[i].time_ms, ==, expected.time_ms);
-      g_assert_cmpfloat (candles[i].open, ==, expected.open);
-      g_assert_cmpfloat (candles[i].high, ==, expected.high);
-      g_assert_cmpfloat (candles[i].low, ==, expected.low);
-      g_assert_cmpfloat (candles[i].close, ==, expected.close);
-      g_assert_cmpfloat (candles[i].volume, ==, expected.volume);
-    }
+  lode_venue_fixture_setup (f, SEED, "bybit", "BTCUSDT");
 }
 
 static void
 test_identity (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(LodeSource) other = lode_source_new_for_id ("bybit", f->http, NULL);
-  g_autofree char *base = NULL;
-
-  g_assert_cmpstr (lode_source_get_id (f->source), ==, "bybit");
-  g_assert_cmpstr (lode_source_get_label (f->source), ==, "Bybit");
-  g_object_get (other, "base-url", &base, NULL);
-  g_assert_cmpstr (base, ==, "https://api.bybit.com");
+  lode_venue_fixture_assert_identity (f, "bybit", "Bybit", "https://api.bybit.com");
 }
 
 /* 2500 one-minute candles, newest first in pages of 1000, backward. */
@@ -302,11 +187,13 @@ test_klines_paging (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
   gint64 start = end - 2500 * MINUTE_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = fetch_candles (f, MINUTE_MS, start, end, &error);
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, start, end, NULL,
+                                                                &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 2500);
-  assert_candles_match_mock (f, (const LodeCandle *) (void *) candles->data, candles->len, start, MINUTE_MS);
+  lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
+                                     start, MINUTE_MS);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 3);
   g_assert_cmpuint (f->last_done, ==, 3);
 }
@@ -321,7 +208,7 @@ check_market (Fixture    *f,
   gsize n = lode_market_get_n_candles (market);
 
   g_assert_cmpuint (n, ==, n_expected);
-  assert_candles_match_mock (f, candles, n, start, HOUR_MS);
+  lode_venue_fixture_assert_candles (f, candles, n, start, HOUR_MS);
   for (gsize i = 0; i < n; i++)
     {
       gint64 close_time = candles[i].time_ms + HOUR_MS;
@@ -344,7 +231,8 @@ test_market_oi_usd (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
   gint64 start = end - 20 * DAY_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LodeMarket) market = fetch_market (f, "BTCUSDT", HOUR_MS, start, end, &error);
+  g_autoptr(LodeMarket) market = lode_venue_fixture_fetch_market (f, "BTCUSDT", HOUR_MS, start,
+                                                                  end, NULL, &error);
 
   g_assert_no_error (error);
   check_market (f, market, start, 480);
@@ -363,7 +251,7 @@ test_market_two_sided (Fixture       *f,
   g_autoptr(LodeMarket) market = NULL;
 
   lode_mock_exchange_set_bybit_single_oi (f->mock, FALSE);
-  market = fetch_market (f, "BTCUSDT", HOUR_MS, start, end, &error);
+  market = lode_venue_fixture_fetch_market (f, "BTCUSDT", HOUR_MS, start, end, NULL, &error);
   g_assert_no_error (error);
   check_market (f, market, start, 72);
 }
@@ -379,8 +267,10 @@ test_oi_alone (Fixture       *f,
   g_autoptr(GArray) points = NULL;
   LodeSourceQuery query = { "BTCUSDT", HOUR_MS, end - DAY_MS, end, NULL, 0, NULL, NULL };
 
-  lode_source_fetch_open_interest_async (f->source, &query, NULL, on_result, &result);
-  points = lode_source_fetch_open_interest_finish (f->source, wait_for (&result), &error);
+  lode_source_fetch_open_interest_async (f->source, &query, NULL, lode_venue_test_on_result,
+                                         &result);
+  points = lode_source_fetch_open_interest_finish (f->source, lode_venue_test_wait (&result),
+                                                   &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 1);
   /* From one period before the start to the end, both included. */
@@ -405,7 +295,8 @@ test_rate_limit_10006 (Fixture       *f,
   g_autoptr(GArray) candles = NULL;
 
   lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 2, &fault);
-  candles = fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 30);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 3);
@@ -421,13 +312,15 @@ test_ban_403 (Fixture       *f,
   g_autoptr(GArray) candles = NULL;
 
   lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 1, &fault);
-  candles = fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 2);
 
   lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 3, &fault);
   g_clear_pointer (&candles, g_array_unref);
-  candles = fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_RATE_LIMITED);
 }
 
@@ -437,7 +330,8 @@ test_venue_error (Fixture       *f,
 {
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LodeMarket) market = fetch_market (f, "NOPEUSDT", HOUR_MS, end - DAY_MS, end, &error);
+  g_autoptr(LodeMarket) market = lode_venue_fixture_fetch_market (f, "NOPEUSDT", HOUR_MS,
+                                                                  end - DAY_MS, end, NULL, &error);
 
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
   g_assert_nonnull (strstr (error->message, "10001"));
@@ -448,22 +342,9 @@ static void
 test_bad_bodies (Fixture       *f,
                  gconstpointer  data)
 {
-  LodeMockFaultKind kinds[] = { LODE_MOCK_FAULT_MALFORMED, LODE_MOCK_FAULT_TRUNCATE };
-  const char *paths[] = { KLINE_PATH, OI_PATH, RATIO_PATH };
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  const char *const paths[] = { KLINE_PATH, OI_PATH, RATIO_PATH };
 
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
-      {
-        LodeMockFault fault = { .kind = kinds[i] };
-        g_autoptr(GError) error = NULL;
-        g_autoptr(LodeMarket) market = NULL;
-
-        lode_mock_exchange_add_fault (f->mock, paths[j], 1, &fault);
-        market = fetch_market (f, "BTCUSDT", HOUR_MS, end - DAY_MS, end, &error);
-        g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE);
-        g_assert_null (market);
-      }
+  lode_venue_fixture_assert_bad_bodies (f, DAY_MS, paths, G_N_ELEMENTS (paths));
 }
 
 /* When X-Bapi-Limit-Status says nothing is left, the next request waits
@@ -480,7 +361,9 @@ test_limit_headers (Fixture       *f,
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GArray) candles = fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, &error);
+      g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS,
+                                                                    end - 10 * MINUTE_MS, end,
+                                                                    NULL, &error);
 
       g_assert_no_error (error);
       g_assert_cmpuint (candles->len, ==, 10);
@@ -502,7 +385,8 @@ test_cursor_loop (Fixture       *f,
   g_autoptr(LodeMarket) market = NULL;
 
   lode_mock_exchange_add_fault (f->mock, OI_PATH, 100, &fault);
-  market = fetch_market (f, "BTCUSDT", HOUR_MS, end - 20 * DAY_MS, end, &error);
+  market = lode_venue_fixture_fetch_market (f, "BTCUSDT", HOUR_MS, end - 20 * DAY_MS, end, NULL,
+                                            &error);
   g_assert_no_error (error);
   g_assert_nonnull (market);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, OI_PATH), ==, 2);
@@ -519,7 +403,7 @@ test_empty_oi (Fixture       *f,
   g_autoptr(LodeMarket) market = NULL;
 
   lode_mock_exchange_add_fault (f->mock, OI_PATH, 1, &fault);
-  market = fetch_market (f, "BTCUSDT", HOUR_MS, end - DAY_MS, end, &error);
+  market = lode_venue_fixture_fetch_market (f, "BTCUSDT", HOUR_MS, end - DAY_MS, end, NULL, &error);
   g_assert_no_error (error);
   for (gsize i = 0; i < lode_market_get_n_candles (market); i++)
     g_assert_true (isnan (lode_market_get_candle (market, i)->oi_usd));
@@ -537,7 +421,7 @@ test_empty_candles (Fixture       *f,
   g_autoptr(LodeMarket) market = NULL;
 
   lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 1, &fault);
-  market = fetch_market (f, "BTCUSDT", HOUR_MS, end - DAY_MS, end, &error);
+  market = lode_venue_fixture_fetch_market (f, "BTCUSDT", HOUR_MS, end - DAY_MS, end, NULL, &error);
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
   g_assert_null (market);
 }
@@ -547,17 +431,16 @@ test_funding (Fixture       *f,
               gconstpointer  data)
 {
   gint64 end = f->now_ms / DAY_MS * DAY_MS;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) points = NULL;
   LodeSourceQuery query = { "BTCUSDT", HOUR_MS, end - 100 * DAY_MS, end, NULL, 0, NULL, NULL };
 
-  lode_source_fetch_funding_async (f->source, &query, NULL, on_result, &result);
-  points = lode_source_fetch_funding_finish (f->source, wait_for (&result), &error);
+  points = lode_venue_fixture_fetch_funding (f, &query, &error);
   g_assert_no_error (error);
   /* 300 points: pages of 200 backward by endTime. */
   g_assert_cmpuint (points->len, ==, 300);
-  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, "/bybit/v5/market/funding/history"), ==, 2);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, "/bybit/v5/market/funding/history"), ==,
+                    2);
   for (guint i = 1; i < points->len; i++)
     g_assert_cmpint (g_array_index (points, LodePoint, i).time_ms
                      - g_array_index (points, LodePoint, i - 1).time_ms, ==, 8 * HOUR_MS);
@@ -567,29 +450,22 @@ static void
 test_depth (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(LodeDepth) depth = NULL;
 
-  lode_source_fetch_depth_async (f->source, "BTCUSDT", NULL, on_result, &result);
-  depth = lode_source_fetch_depth_finish (f->source, wait_for (&result), &error);
+  depth = lode_venue_fixture_fetch_depth (f, "BTCUSDT", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (depth->bids->len, ==, 1000);
-  g_assert_cmpuint (depth->asks->len, ==, 1000);
-  g_assert_cmpfloat (g_array_index (depth->bids, LodeDepthLevel, 0).price, <,
-                     g_array_index (depth->asks, LodeDepthLevel, 0).price);
+  lode_venue_test_assert_depth (depth, 1000);
 }
 
 static void
 test_symbols (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) symbols = NULL;
 
-  lode_source_list_symbols_async (f->source, NULL, on_result, &result);
-  symbols = lode_source_list_symbols_finish (f->source, wait_for (&result), &error);
+  symbols = lode_venue_fixture_list_symbols (f, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (symbols->len, ==, 3);
   g_assert_cmpstr (((LodeSymbolInfo *) g_ptr_array_index (symbols, 2))->id, ==, "BTCPERP");
@@ -612,7 +488,7 @@ main (int   argc,
   g_test_add_func ("/sources/bybit/parse/errors", test_parse_errors);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, fixture_setup, func, lode_venue_fixture_teardown)
 
   ADD ("/sources/bybit/identity", test_identity);
   ADD ("/sources/bybit/klines/paging", test_klines_paging);

@@ -9,7 +9,7 @@
 
 #include "lode-hyperliquid.h"
 #include "lode-hyperliquid-parse.h"
-#include "lode-mock-exchange.h"
+#include "lode-venue-test.h"
 
 #define SEED      G_GUINT64_CONSTANT (5150)
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -23,15 +23,7 @@
 static GBytes *
 load_fixture (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "hyperliquid", name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents;
-  gsize len;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-
-  return g_bytes_new_take (contents, len);
+  return lode_venue_test_load_fixture ("hyperliquid", name);
 }
 
 static void
@@ -90,7 +82,8 @@ test_parse_funding (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 2);
-  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==, G_GINT64_CONSTANT (1767222000021));
+  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==,
+                   G_GINT64_CONSTANT (1767222000021));
   g_assert_cmpfloat (g_array_index (points, LodePoint, 0).value, ==, -0.000003);
 }
 
@@ -130,130 +123,21 @@ test_parse_symbols (void)
 
 /* ---- The adapter against the mock ---------------------------------------- */
 
-typedef struct
-{
-  LodeMockExchange *mock;
-  LodeHttp         *http;
-  LodeSource       *source;
-  gint64            now_ms;
-  guint             last_done;
-} Fixture;
+typedef LodeVenueFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *base = NULL;
-
-  f->mock = lode_mock_exchange_new (SEED);
-  f->now_ms = lode_mock_exchange_get_now_ms (f->mock);
-  f->http = lode_http_new ();
-  lode_http_set_timeout_ms (f->http, 1000);
-  lode_http_set_retry_policy (f->http, 3, 10, 50, 5000);
-  base = lode_mock_exchange_get_base_url (f->mock, "hyperliquid");
-  f->source = lode_source_new_for_id ("hyperliquid", f->http, base);
-  g_assert_nonnull (f->source);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->source);
-  g_clear_object (&f->http);
-  g_clear_pointer (&f->mock, lode_mock_exchange_free);
-}
-
-static void
-on_result (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-on_progress (guint    done,
-             guint    expected,
-             gpointer data)
-{
-  Fixture *f = data;
-
-  g_assert_cmpuint (done, >, f->last_done);
-  f->last_done = done;
-}
-
-static GArray *
-fetch_candles (Fixture  *f,
-               gint64    interval_ms,
-               gint64    start_ms,
-               gint64    end_ms,
-               GError  **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  LodeSourceQuery query = { "BTC", interval_ms, start_ms, end_ms, NULL, 0, on_progress, f };
-
-  f->last_done = 0;
-  lode_source_fetch_candles_async (f->source, &query, NULL, on_result, &result);
-  return lode_source_fetch_candles_finish (f->source, wait_for (&result), error);
-}
-
-static LodeMarket *
-fetch_market (Fixture  *f,
-              const char *symbol,
-              gint64    interval_ms,
-              gint64    start_ms,
-              gint64    end_ms,
-              GError  **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  f->last_done = 0;
-  lode_source_fetch_market_async (f->source, symbol, interval_ms, start_ms, end_ms,
-                                  on_progress, f, NULL, on_result, &result);
-  return lode_source_fetch_market_finish (f->source, wait_for (&result), error);
-}
-
-static void
-assert_candles_match_mock (Fixture          *f,
-                           const LodeCandle *candles,
-                           gsize             n,
-                           gint64            start_ms,
-                           gint64            interval_ms)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      LodeCandle expected;
-
-      lode_mock_exchange_candle (f->mock, start_ms + (gint64) i * interval_ms, interval_ms, &expected);
-      g_assert_cmpint (candles[i].time_ms, ==, expected.time_ms);
-      g_assert_cmpfloat (candles[i].open, ==, expected.open);
-      g_assert_cmpfloat (candles[i].high, ==, expected.high);
-      g_assert_cmpfloat (candles[i].low, ==, expected.low);
-      g_assert_cmpfloat (candles[i].close, ==, expected.close);
-      g_assert_cmpfloat (candles[i].volume, ==, expected.volume);
-    }
+  lode_venue_fixture_setup (f, SEED, "hyperliquid", "BTC");
 }
 
 static void
 test_identity (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(LodeSource) other = lode_source_new_for_id ("hyperliquid", f->http, NULL);
-  g_autofree char *base = NULL;
-
-  g_assert_cmpstr (lode_source_get_id (f->source), ==, "hyperliquid");
-  g_assert_cmpstr (lode_source_get_label (f->source), ==, "Hyperliquid");
-  g_object_get (other, "base-url", &base, NULL);
-  g_assert_cmpstr (base, ==, "https://api.hyperliquid.xyz");
+  lode_venue_fixture_assert_identity (f, "hyperliquid", "Hyperliquid",
+                                      "https://api.hyperliquid.xyz");
 }
 
 /* 1200 one-minute candles: replies of at most 500, forward. */
@@ -264,11 +148,13 @@ test_candles_paging (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
   gint64 start = end - 1200 * MINUTE_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = fetch_candles (f, MINUTE_MS, start, end, &error);
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, start, end, NULL,
+                                                                &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 1200);
-  assert_candles_match_mock (f, (const LodeCandle *) (void *) candles->data, candles->len, start, MINUTE_MS);
+  lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
+                                     start, MINUTE_MS);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, INFO_PATH), ==, 3);
   g_assert_cmpuint (f->last_done, ==, 3);
 }
@@ -280,7 +166,8 @@ test_candles_window (Fixture       *f,
 {
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = fetch_candles (f, HOUR_MS, end - 6000 * HOUR_MS, end, &error);
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, HOUR_MS, end - 6000 * HOUR_MS,
+                                                                end, NULL, &error);
   const LodeCandle *c;
 
   g_assert_no_error (error);
@@ -301,7 +188,8 @@ test_market_current_oi (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
   gint64 start = end - 3 * DAY_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LodeMarket) market = fetch_market (f, "BTC", HOUR_MS, start, end, &error);
+  g_autoptr(LodeMarket) market = lode_venue_fixture_fetch_market (f, "BTC", HOUR_MS, start, end,
+                                                                  NULL, &error);
   const LodeCandle *candles;
   gsize n;
   double usd;
@@ -310,7 +198,7 @@ test_market_current_oi (Fixture       *f,
   n = lode_market_get_n_candles (market);
   g_assert_cmpuint (n, ==, 72);
   candles = lode_market_get_candles (market);
-  assert_candles_match_mock (f, candles, n, start, HOUR_MS);
+  lode_venue_fixture_assert_candles (f, candles, n, start, HOUR_MS);
 
   usd = lode_mock_exchange_oi_base (f->mock, f->now_ms) * lode_mock_exchange_price (f->mock, f->now_ms);
   for (gsize i = 0; i + 1 < n; i++)
@@ -335,12 +223,15 @@ test_oi_sides (Fixture       *f,
   double usd = lode_mock_exchange_oi_base (f->mock, f->now_ms) * lode_mock_exchange_price (f->mock, f->now_ms);
 
   g_object_set (f->source, "oi-sides", 2.0, NULL);
-  lode_source_fetch_open_interest_async (f->source, &query, NULL, on_result, &result);
-  points = lode_source_fetch_open_interest_finish (f->source, wait_for (&result), &error);
+  lode_source_fetch_open_interest_async (f->source, &query, NULL, lode_venue_test_on_result,
+                                         &result);
+  points = lode_source_fetch_open_interest_finish (f->source, lode_venue_test_wait (&result),
+                                                   &error);
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 1);
   g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==, end);
-  g_assert_cmpfloat_with_epsilon (g_array_index (points, LodePoint, 0).value / (usd / 2), 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_array_index (points, LodePoint, 0).value / (usd / 2), 1.0,
+                                  1e-9);
 }
 
 static void
@@ -353,8 +244,10 @@ test_oi_past_range (Fixture       *f,
   g_autoptr(GArray) points = NULL;
   LodeSourceQuery query = { "BTC", HOUR_MS, end - DAY_MS, end, NULL, 0, NULL, NULL };
 
-  lode_source_fetch_open_interest_async (f->source, &query, NULL, on_result, &result);
-  points = lode_source_fetch_open_interest_finish (f->source, wait_for (&result), &error);
+  lode_source_fetch_open_interest_async (f->source, &query, NULL, lode_venue_test_on_result,
+                                         &result);
+  points = lode_source_fetch_open_interest_finish (f->source, lode_venue_test_wait (&result),
+                                                   &error);
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 0);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, NULL), ==, 0);
@@ -370,7 +263,8 @@ test_rate_limit_429 (Fixture       *f,
   g_autoptr(GArray) candles = NULL;
 
   lode_mock_exchange_add_fault (f->mock, INFO_PATH, 1, &fault);
-  candles = fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 30);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, INFO_PATH), ==, 2);
@@ -380,20 +274,9 @@ static void
 test_bad_bodies (Fixture       *f,
                  gconstpointer  data)
 {
-  LodeMockFaultKind kinds[] = { LODE_MOCK_FAULT_MALFORMED, LODE_MOCK_FAULT_TRUNCATE };
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  const char *const paths[] = { INFO_PATH };
 
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    {
-      LodeMockFault fault = { .kind = kinds[i] };
-      g_autoptr(GError) error = NULL;
-      g_autoptr(LodeMarket) market = NULL;
-
-      lode_mock_exchange_add_fault (f->mock, INFO_PATH, 1, &fault);
-      market = fetch_market (f, "BTC", HOUR_MS, end - DAY_MS, end, &error);
-      g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE);
-      g_assert_null (market);
-    }
+  lode_venue_fixture_assert_bad_bodies (f, DAY_MS, paths, G_N_ELEMENTS (paths));
 }
 
 static void
@@ -403,15 +286,15 @@ test_unknown_coin (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LodeMarket) market = fetch_market (f, "NOPE", HOUR_MS, end - DAY_MS, end, &error);
+  g_autoptr(LodeMarket) market = lode_venue_fixture_fetch_market (f, "NOPE", HOUR_MS, end - DAY_MS,
+                                                                  end, NULL, &error);
   g_autoptr(LodeDepth) depth = NULL;
 
   /* The venue answers [] for candles of a coin it does not know. */
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
   g_clear_error (&error);
 
-  lode_source_fetch_depth_async (f->source, "NOPE", NULL, on_result, &result);
-  depth = lode_source_fetch_depth_finish (f->source, wait_for (&result), &error);
+  depth = lode_venue_fixture_fetch_depth (f, "NOPE", &error);
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
 }
 
@@ -420,13 +303,11 @@ test_funding (Fixture       *f,
               gconstpointer  data)
 {
   gint64 end = f->now_ms / DAY_MS * DAY_MS;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) points = NULL;
   LodeSourceQuery query = { "BTC", HOUR_MS, end - 30 * DAY_MS, end, NULL, 0, NULL, NULL };
 
-  lode_source_fetch_funding_async (f->source, &query, NULL, on_result, &result);
-  points = lode_source_fetch_funding_finish (f->source, wait_for (&result), &error);
+  points = lode_venue_fixture_fetch_funding (f, &query, &error);
   g_assert_no_error (error);
   /* Hourly: 720 points in replies of 500. */
   g_assert_cmpuint (points->len, ==, 720);
@@ -437,29 +318,22 @@ static void
 test_depth (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(LodeDepth) depth = NULL;
 
-  lode_source_fetch_depth_async (f->source, "BTC", NULL, on_result, &result);
-  depth = lode_source_fetch_depth_finish (f->source, wait_for (&result), &error);
+  depth = lode_venue_fixture_fetch_depth (f, "BTC", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (depth->bids->len, ==, 20);
-  g_assert_cmpuint (depth->asks->len, ==, 20);
-  g_assert_cmpfloat (g_array_index (depth->bids, LodeDepthLevel, 0).price, <,
-                     g_array_index (depth->asks, LodeDepthLevel, 0).price);
+  lode_venue_test_assert_depth (depth, 20);
 }
 
 static void
 test_symbols (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) symbols = NULL;
 
-  lode_source_list_symbols_async (f->source, NULL, on_result, &result);
-  symbols = lode_source_list_symbols_finish (f->source, wait_for (&result), &error);
+  symbols = lode_venue_fixture_list_symbols (f, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (symbols->len, ==, 3);
   g_assert_cmpstr (((LodeSymbolInfo *) g_ptr_array_index (symbols, 2))->id, ==, "kPEPE");
@@ -480,7 +354,7 @@ main (int   argc,
   g_test_add_func ("/sources/hyperliquid/parse/symbols", test_parse_symbols);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, fixture_setup, func, lode_venue_fixture_teardown)
 
   ADD ("/sources/hyperliquid/identity", test_identity);
   ADD ("/sources/hyperliquid/candles/paging", test_candles_paging);

@@ -9,7 +9,7 @@
 
 #include "lode-okx.h"
 #include "lode-okx-parse.h"
-#include "lode-mock-exchange.h"
+#include "lode-venue-test.h"
 
 #define SEED      G_GUINT64_CONSTANT (99)
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -25,15 +25,7 @@
 static GBytes *
 load_fixture (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "okx", name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents;
-  gsize len;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-
-  return g_bytes_new_take (contents, len);
+  return lode_venue_test_load_fixture ("okx", name);
 }
 
 static void
@@ -53,7 +45,8 @@ test_parse_candles (void)
   /* volCcy (base), not vol (contracts) */
   g_assert_cmpfloat (c->volume, ==, 152.331);
   /* The forming candle (confirm "0") is kept. */
-  g_assert_cmpint (g_array_index (candles, LodeCandle, 2).time_ms, ==, G_GINT64_CONSTANT (1767225720000));
+  g_assert_cmpint (g_array_index (candles, LodeCandle, 2).time_ms, ==,
+                   G_GINT64_CONSTANT (1767225720000));
 }
 
 static void
@@ -68,7 +61,8 @@ test_parse_oi (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 2);
-  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==, G_GINT64_CONSTANT (1767225300000));
+  g_assert_cmpint (g_array_index (points, LodePoint, 0).time_ms, ==,
+                   G_GINT64_CONSTANT (1767225300000));
   g_assert_cmpfloat (g_array_index (points, LodePoint, 0).value, ==, 2449000000.0);
   g_assert_cmpfloat (g_array_index (points, LodePoint, 1).value, ==, 2450176212.4);
 
@@ -119,7 +113,8 @@ test_parse_depth (void)
   g_assert_cmpuint (depth->bids->len, ==, 2);
   g_assert_cmpfloat (g_array_index (depth->bids, LodeDepthLevel, 0).price, ==, 94050.0);
   /* 312 contracts of 0.01 BTC */
-  g_assert_cmpfloat_with_epsilon (g_array_index (depth->bids, LodeDepthLevel, 0).size_base, 3.12, 1e-12);
+  g_assert_cmpfloat_with_epsilon (g_array_index (depth->bids, LodeDepthLevel, 0).size_base, 3.12,
+                                  1e-12);
   g_assert_cmpfloat (g_array_index (depth->asks, LodeDepthLevel, 0).price, ==, 94050.1);
 }
 
@@ -163,130 +158,20 @@ test_parse_errors (void)
 
 /* ---- The adapter against the mock ---------------------------------------- */
 
-typedef struct
-{
-  LodeMockExchange *mock;
-  LodeHttp         *http;
-  LodeSource       *source;
-  gint64            now_ms;
-  guint             last_done;
-} Fixture;
+typedef LodeVenueFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *base = NULL;
-
-  f->mock = lode_mock_exchange_new (SEED);
-  f->now_ms = lode_mock_exchange_get_now_ms (f->mock);
-  f->http = lode_http_new ();
-  lode_http_set_timeout_ms (f->http, 1000);
-  lode_http_set_retry_policy (f->http, 3, 10, 50, 5000);
-  base = lode_mock_exchange_get_base_url (f->mock, "okx");
-  f->source = lode_source_new_for_id ("okx", f->http, base);
-  g_assert_nonnull (f->source);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->source);
-  g_clear_object (&f->http);
-  g_clear_pointer (&f->mock, lode_mock_exchange_free);
-}
-
-static void
-on_result (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-on_progress (guint    done,
-             guint    expected,
-             gpointer data)
-{
-  Fixture *f = data;
-
-  g_assert_cmpuint (done, >, f->last_done);
-  f->last_done = done;
-}
-
-static GArray *
-fetch_candles (Fixture  *f,
-               gint64    interval_ms,
-               gint64    start_ms,
-               gint64    end_ms,
-               GError  **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  LodeSourceQuery query = { "BTC-USDT-SWAP", interval_ms, start_ms, end_ms, NULL, 0, on_progress, f };
-
-  f->last_done = 0;
-  lode_source_fetch_candles_async (f->source, &query, NULL, on_result, &result);
-  return lode_source_fetch_candles_finish (f->source, wait_for (&result), error);
-}
-
-static LodeMarket *
-fetch_market (Fixture  *f,
-              const char *symbol,
-              gint64    interval_ms,
-              gint64    start_ms,
-              gint64    end_ms,
-              GError  **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  f->last_done = 0;
-  lode_source_fetch_market_async (f->source, symbol, interval_ms, start_ms, end_ms,
-                                  on_progress, f, NULL, on_result, &result);
-  return lode_source_fetch_market_finish (f->source, wait_for (&result), error);
-}
-
-static void
-assert_candles_match_mock (Fixture          *f,
-                           const LodeCandle *candles,
-                           gsize             n,
-                           gint64            start_ms,
-                           gint64            interval_ms)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      LodeCandle expected;
-
-      lode_mock_exchange_candle (f->mock, start_ms + (gint64) i * interval_ms, interval_ms, &expected);
-      g_assert_cmpint (candles[i].time_ms, ==, expected.time_ms);
-      g_assert_cmpfloat (candles[i].open, ==, expected.open);
-      g_assert_cmpfloat (candles[i].high, ==, expected.high);
-      g_assert_cmpfloat (candles[i].low, ==, expected.low);
-      g_assert_cmpfloat (candles[i].close, ==, expected.close);
-      g_assert_cmpfloat (candles[i].volume, ==, expected.volume);
-    }
+  lode_venue_fixture_setup (f, SEED, "okx", "BTC-USDT-SWAP");
 }
 
 static void
 test_identity (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(LodeSource) other = lode_source_new_for_id ("okx", f->http, NULL);
-  g_autofree char *base = NULL;
-
-  g_assert_cmpstr (lode_source_get_id (f->source), ==, "okx");
-  g_assert_cmpstr (lode_source_get_label (f->source), ==, "OKX");
-  g_object_get (other, "base-url", &base, NULL);
-  g_assert_cmpstr (base, ==, "https://www.okx.com");
+  lode_venue_fixture_assert_identity (f, "okx", "OKX", "https://www.okx.com");
 }
 
 /* 700 one-minute candles, newest first in pages of 300, `after` back. */
@@ -297,11 +182,13 @@ test_candles_paging (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
   gint64 start = end - 700 * MINUTE_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = fetch_candles (f, MINUTE_MS, start, end, &error);
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, start, end, NULL,
+                                                                &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 700);
-  assert_candles_match_mock (f, (const LodeCandle *) (void *) candles->data, candles->len, start, MINUTE_MS);
+  lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
+                                     start, MINUTE_MS);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, CANDLES_PATH), ==, 3);
   g_assert_cmpuint (f->last_done, ==, 3);
 }
@@ -313,11 +200,12 @@ test_day_candles_utc (Fixture       *f,
 {
   gint64 end = f->now_ms / DAY_MS * DAY_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = fetch_candles (f, DAY_MS, end - 30 * DAY_MS, end, &error);
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, DAY_MS, end - 30 * DAY_MS, end,
+                                                                NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 30);
-  assert_candles_match_mock (f, (const LodeCandle *) (void *) candles->data, candles->len,
+  lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
                              end - 30 * DAY_MS, DAY_MS);
 }
 
@@ -328,7 +216,8 @@ test_market_oi_usd (Fixture       *f,
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
   gint64 start = end - 10 * DAY_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LodeMarket) market = fetch_market (f, "BTC-USDT-SWAP", HOUR_MS, start, end, &error);
+  g_autoptr(LodeMarket) market = lode_venue_fixture_fetch_market (f, "BTC-USDT-SWAP", HOUR_MS,
+                                                                  start, end, NULL, &error);
   const LodeCandle *candles;
   gsize n;
 
@@ -336,7 +225,7 @@ test_market_oi_usd (Fixture       *f,
   n = lode_market_get_n_candles (market);
   g_assert_cmpuint (n, ==, 240);
   candles = lode_market_get_candles (market);
-  assert_candles_match_mock (f, candles, n, start, HOUR_MS);
+  lode_venue_fixture_assert_candles (f, candles, n, start, HOUR_MS);
   for (gsize i = 0; i < n; i++)
     {
       gint64 close_time = candles[i].time_ms + HOUR_MS;
@@ -369,7 +258,7 @@ test_oi_horizon (Fixture       *f,
    * take seconds; pacing has its own tests. */
   lode_http_set_rate_limit (f->http, "okx:open-interest-history", 100, 2000, NULL);
   lode_http_set_rate_limit (f->http, "okx:long-short-account-ratio", 100, 2000, NULL);
-  market = fetch_market (f, "BTC-USDT-SWAP", period, start, end, &error);
+  market = lode_venue_fixture_fetch_market (f, "BTC-USDT-SWAP", period, start, end, NULL, &error);
 
   g_assert_no_error (error);
   n = lode_market_get_n_candles (market);
@@ -397,7 +286,8 @@ test_rate_limit_50011 (Fixture       *f,
   g_autoptr(GArray) candles = NULL;
 
   lode_mock_exchange_add_fault (f->mock, CANDLES_PATH, 2, &fault);
-  candles = fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, &error);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, NULL,
+                                              &error);
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 30);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, CANDLES_PATH), ==, 3);
@@ -409,7 +299,8 @@ test_venue_error (Fixture       *f,
 {
   gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LodeMarket) market = fetch_market (f, "NOPE-USDT-SWAP", HOUR_MS, end - DAY_MS, end, &error);
+  g_autoptr(LodeMarket) market = lode_venue_fixture_fetch_market (f, "NOPE-USDT-SWAP", HOUR_MS,
+                                                                  end - DAY_MS, end, NULL, &error);
 
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
   g_assert_nonnull (strstr (error->message, "51001"));
@@ -420,22 +311,9 @@ static void
 test_bad_bodies (Fixture       *f,
                  gconstpointer  data)
 {
-  LodeMockFaultKind kinds[] = { LODE_MOCK_FAULT_MALFORMED, LODE_MOCK_FAULT_TRUNCATE };
-  const char *paths[] = { CANDLES_PATH, OI_PATH, RATIO_PATH };
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  const char *const paths[] = { CANDLES_PATH, OI_PATH, RATIO_PATH };
 
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
-      {
-        LodeMockFault fault = { .kind = kinds[i] };
-        g_autoptr(GError) error = NULL;
-        g_autoptr(LodeMarket) market = NULL;
-
-        lode_mock_exchange_add_fault (f->mock, paths[j], 1, &fault);
-        market = fetch_market (f, "BTC-USDT-SWAP", HOUR_MS, end - DAY_MS, end, &error);
-        g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE);
-        g_assert_null (market);
-      }
+  lode_venue_fixture_assert_bad_bodies (f, DAY_MS, paths, G_N_ELEMENTS (paths));
 }
 
 static void
@@ -443,13 +321,11 @@ test_funding (Fixture       *f,
               gconstpointer  data)
 {
   gint64 end = f->now_ms / DAY_MS * DAY_MS;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) points = NULL;
   LodeSourceQuery query = { "BTC-USDT-SWAP", HOUR_MS, end - 20 * DAY_MS, end, NULL, 0, NULL, NULL };
 
-  lode_source_fetch_funding_async (f->source, &query, NULL, on_result, &result);
-  points = lode_source_fetch_funding_finish (f->source, wait_for (&result), &error);
+  points = lode_venue_fixture_fetch_funding (f, &query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (points->len, ==, 60);
 }
@@ -458,18 +334,12 @@ static void
 test_depth (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) again = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(LodeDepth) depth = NULL;
 
-  lode_source_fetch_depth_async (f->source, "BTC-USDT-SWAP", NULL, on_result, &result);
-  depth = lode_source_fetch_depth_finish (f->source, wait_for (&result), &error);
+  depth = lode_venue_fixture_fetch_depth (f, "BTC-USDT-SWAP", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (depth->bids->len, ==, 400);
-  g_assert_cmpuint (depth->asks->len, ==, 400);
-  g_assert_cmpfloat (g_array_index (depth->bids, LodeDepthLevel, 0).price, <,
-                     g_array_index (depth->asks, LodeDepthLevel, 0).price);
+  lode_venue_test_assert_depth (depth, 400);
   /* Base units: the mock's sizes are 0.5 … 3.5 BTC. */
   for (guint i = 0; i < depth->bids->len; i++)
     {
@@ -481,8 +351,7 @@ test_depth (Fixture       *f,
 
   /* The contract value is remembered. */
   g_clear_pointer (&depth, lode_depth_free);
-  lode_source_fetch_depth_async (f->source, "BTC-USDT-SWAP", NULL, on_result, &again);
-  depth = lode_source_fetch_depth_finish (f->source, wait_for (&again), &error);
+  depth = lode_venue_fixture_fetch_depth (f, "BTC-USDT-SWAP", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, "/okx/api/v5/public/instruments"), ==, 1);
 }
@@ -491,12 +360,10 @@ static void
 test_symbols (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) symbols = NULL;
 
-  lode_source_list_symbols_async (f->source, NULL, on_result, &result);
-  symbols = lode_source_list_symbols_finish (f->source, wait_for (&result), &error);
+  symbols = lode_venue_fixture_list_symbols (f, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (symbols->len, ==, 2);
   g_assert_cmpfloat (((LodeSymbolInfo *) g_ptr_array_index (symbols, 1))->contract_value, ==, 0.1);
@@ -519,7 +386,7 @@ main (int   argc,
   g_test_add_func ("/sources/okx/parse/errors", test_parse_errors);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, fixture_setup, func, lode_venue_fixture_teardown)
 
   ADD ("/sources/okx/identity", test_identity);
   ADD ("/sources/okx/candles/paging", test_candles_paging);
