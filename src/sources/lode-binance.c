@@ -56,16 +56,6 @@ data_period (gint64  interval_ms,
   return lode_source_interval_name (*period_ms);
 }
 
-static guint
-pages_for (gint64 span_ms,
-           gint64 step_ms,
-           guint  per_page)
-{
-  gint64 rows = (span_ms + step_ms - 1) / step_ms;
-
-  return (guint) MAX ((rows + per_page - 1) / per_page, 1);
-}
-
 /* ---- Candles: forward from start, startTime = last open + Δ ----------- */
 
 static gboolean
@@ -130,7 +120,8 @@ binance_fetch_candles_async (LodeSource            *source,
   LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, TRUE, &call);
 
   pager->cursor_ms = query->start_ms;
-  pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms, KLINES_MAX);
+  pager->pages_expected = lode_pager_pages_for (query->end_ms - query->start_ms, query->interval_ms,
+                                               KLINES_MAX);
   pager->next_request = klines_next;
   pager->parse_page = klines_page;
   lode_pager_run (pager, cancellable, callback, user_data);
@@ -226,7 +217,8 @@ fetch_data_series (LodeBinance           *self,
   pager->cursor_ms = pager->keep_until;
 
   pager->pages_expected = pager->keep_from <= pager->keep_until
-                          ? pages_for (pager->keep_until - pager->keep_from + 1, series->period_ms, DATA_MAX)
+                          ? lode_pager_pages_for (pager->keep_until - pager->keep_from + 1,
+                                                  series->period_ms, DATA_MAX)
                           : 0;
   pager->next_request = data_next;
   pager->parse_page = data_page;

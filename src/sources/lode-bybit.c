@@ -77,16 +77,6 @@ data_period (gint64  interval_ms,
     }
 }
 
-static guint
-pages_for (gint64 span_ms,
-           gint64 step_ms,
-           guint  per_page)
-{
-  gint64 rows = (span_ms + step_ms - 1) / step_ms;
-
-  return (guint) MAX ((rows + per_page - 1) / per_page, 1);
-}
-
 /* ---- Candles: backward from the end, end = oldest start − 1 ----------- */
 
 static gboolean
@@ -148,7 +138,8 @@ bybit_fetch_candles_async (LodeSource            *source,
   LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, TRUE, &market_call);
 
   pager->cursor_ms = query->end_ms - 1;
-  pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms, KLINES_MAX);
+  pager->pages_expected = lode_pager_pages_for (query->end_ms - query->start_ms, query->interval_ms,
+                                               KLINES_MAX);
   pager->next_request = klines_next;
   pager->parse_page = klines_page;
   lode_pager_run (pager, cancellable, callback, user_data);
@@ -258,7 +249,8 @@ run_cursor_series (LodeBybit             *self,
 
   /* One period before the start, so the first candle has a point to hold. */
   pager->keep_from = query->start_ms - series->period_ms;
-  pager->pages_expected = pages_for (query->end_ms - pager->keep_from + 1, series->period_ms, series->limit);
+  pager->pages_expected = lode_pager_pages_for (query->end_ms - pager->keep_from + 1, series->period_ms,
+                                               series->limit);
   pager->next_request = cursor_next;
   pager->parse_page = cursor_page;
   pager->finish = is_oi ? oi_to_usd : NULL;

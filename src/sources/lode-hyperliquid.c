@@ -65,15 +65,6 @@ body_end (JsonBuilder *builder)
   return json_to_string (root, FALSE);
 }
 
-static guint
-pages_for (gint64 span_ms,
-           gint64 step_ms)
-{
-  gint64 rows = (span_ms + step_ms - 1) / step_ms;
-
-  return (guint) MAX ((rows + PAGE_MAX - 1) / PAGE_MAX, 1);
-}
-
 /* ---- Candles: forward, startTime = last t + Δ -------------------------- */
 
 static gboolean
@@ -143,7 +134,8 @@ hyperliquid_fetch_candles_async (LodeSource            *source,
   LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, TRUE, &call);
 
   pager->cursor_ms = query->start_ms;
-  pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms);
+  pager->pages_expected = lode_pager_pages_for (query->end_ms - query->start_ms, query->interval_ms,
+                                               PAGE_MAX);
   pager->next_request = candles_next;
   pager->parse_page = candles_page;
   lode_pager_run (pager, cancellable, callback, user_data);

@@ -60,16 +60,6 @@ bar_name (gint64 interval_ms)
     }
 }
 
-static guint
-pages_for (gint64 span_ms,
-           gint64 step_ms,
-           guint  per_page)
-{
-  gint64 rows = (span_ms + step_ms - 1) / step_ms;
-
-  return (guint) MAX ((rows + per_page - 1) / per_page, 1);
-}
-
 /* ---- Candles: history-candles backward, after = oldest ts ------------- */
 
 static gboolean
@@ -132,7 +122,8 @@ okx_fetch_candles_async (LodeSource            *source,
   LodePager *pager = lode_venue_pager_new (LODE_VENUE (source), query, TRUE, &call);
 
   pager->cursor_ms = query->end_ms;
-  pager->pages_expected = pages_for (query->end_ms - query->start_ms, query->interval_ms, CANDLES_MAX);
+  pager->pages_expected = lode_pager_pages_for (query->end_ms - query->start_ms, query->interval_ms,
+                                               CANDLES_MAX);
   pager->next_request = candles_next;
   pager->parse_page = candles_page;
   lode_pager_run (pager, cancellable, callback, user_data);
@@ -223,7 +214,8 @@ fetch_rubik (LodeOkx               *self,
   pager->cursor_ms = pager->keep_until;
 
   pager->pages_expected = pager->keep_from <= pager->keep_until
-                          ? pages_for (pager->keep_until - pager->keep_from + 1, series->period_ms, RUBIK_MAX)
+                          ? lode_pager_pages_for (pager->keep_until - pager->keep_from + 1,
+                                                  series->period_ms, RUBIK_MAX)
                           : 0;
   pager->next_request = rubik_next;
   pager->parse_page = rubik_page;

@@ -413,6 +413,16 @@ lode_pager_free (LodePager *pager)
   g_free (pager);
 }
 
+guint
+lode_pager_pages_for (gint64 span_ms,
+                      gint64 step_ms,
+                      guint  per_page)
+{
+  gint64 rows = (span_ms + step_ms - 1) / step_ms;
+
+  return (guint) MAX ((rows + per_page - 1) / per_page, 1);
+}
+
 static void pager_next (GTask *task);
 
 /* Sorted, unique, within [keep_from, keep_until]. */

@@ -272,6 +272,11 @@ void        lode_pager_run                        (LodePager              *pager
                                                    GAsyncReadyCallback     callback,
                                                    gpointer                user_data);
 void        lode_pager_free                       (LodePager              *pager);
+/* The pages of @per_page rows that @span_ms of rows @step_ms apart need,
+ * at least 1: what pages_expected is set to. */
+guint       lode_pager_pages_for                  (gint64                  span_ms,
+                                                   gint64                  step_ms,
+                                                   guint                   per_page);
 
 /* One request whose reply @parse turns into the task's value (freed with
  * @free_result when nobody takes it). @post_json NULL = GET. */
