@@ -59,83 +59,46 @@ GArray *
 lode_binance_parse_klines (GBytes  *body,
                            GError **error)
 {
+  static const LodeJsonCandleRows layout = {
+    "kline", FALSE,
+    { "openTime", "open", "high", "low", "close", "volume" },
+    { 0, 1, 2, 3, 4, 5 },
+  };
   g_autoptr(JsonNode) root = lode_json_parse_bytes (body, error);
-  g_autoptr(GArray) candles = NULL;
   JsonArray *rows;
 
   if (root == NULL || (rows = root_array (root, "klines", error)) == NULL)
     return NULL;
 
-  candles = g_array_sized_new (FALSE, FALSE, sizeof (LodeCandle), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      g_autofree char *what = g_strdup_printf ("kline %u", i);
-      JsonArray *row = lode_json_node_array (json_array_get_element (rows, i), what, error);
-      gint64 t;
-      double o, h, l, c, v;
-      LodeCandle candle;
-
-      if (row == NULL
-          || !lode_json_element_time (row, 0, "openTime", &t, error)
-          || !lode_json_element_number (row, 1, "open", &o, error)
-          || !lode_json_element_number (row, 2, "high", &h, error)
-          || !lode_json_element_number (row, 3, "low", &l, error)
-          || !lode_json_element_number (row, 4, "close", &c, error)
-          || !lode_json_element_number (row, 5, "volume", &v, error)
-          || !lode_json_make_candle (t, o, h, l, c, v, what, &candle, error))
-        {
-          g_prefix_error (error, "%s: ", what);
-          return NULL;
-        }
-      g_array_append_val (candles, candle);
-    }
-
-  lode_candles_sort_unique (candles);
-  return g_steal_pointer (&candles);
+  return lode_json_candle_rows (rows, &layout, error);
 }
 
-/* Rows of objects with a "timestamp"; @parse_row reads the value. */
+/* Rows of objects read by @read. */
 static GArray *
-parse_object_rows (GBytes      *body,
-                   const char  *what,
-                   gboolean   (*parse_row) (JsonObject *row, double *value, GError **error),
-                   GError     **error)
+parse_object_rows (GBytes             *body,
+                   const char         *what,
+                   LodeJsonPointFunc   read,
+                   GError            **error)
 {
   g_autoptr(JsonNode) root = lode_json_parse_bytes (body, error);
-  g_autoptr(GArray) points = NULL;
   JsonArray *rows;
 
   if (root == NULL || (rows = root_array (root, what, error)) == NULL)
     return NULL;
 
-  points = g_array_sized_new (FALSE, FALSE, sizeof (LodePoint), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), what, error);
-      LodePoint point;
-
-      if (row == NULL
-          || !lode_json_member_time (row, "timestamp", &point.time_ms, error)
-          || !parse_row (row, &point.value, error))
-        {
-          g_prefix_error (error, "%s %u: ", what, i);
-          return NULL;
-        }
-      g_array_append_val (points, point);
-    }
-
-  lode_points_sort_unique (points);
-  return g_steal_pointer (&points);
+  return lode_json_point_rows (rows, what, read, NULL, error);
 }
 
 static gboolean
-oi_row (JsonObject  *row,
-        double      *value,
-        GError     **error)
+oi_row (JsonObject    *row,
+        LodePoint     *point,
+        gconstpointer  data,
+        GError       **error)
 {
-  return lode_json_member_number (row, "sumOpenInterestValue", TRUE, value, error)
-         && (*value >= 0 || (g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
-                                          _("Negative open interest")), FALSE));
+  return lode_json_member_time (row, "timestamp", &point->time_ms, error)
+         && lode_json_member_number (row, "sumOpenInterestValue", TRUE, &point->value, error)
+         && (point->value >= 0 || (g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                                                _("Negative open interest")), FALSE));
 }
 
 GArray *
@@ -163,10 +126,11 @@ lode_binance_parse_oi_current (GBytes     *body,
   return TRUE;
 }
 
+/* The ratio, or the long and short shares it is made of. */
 static gboolean
-ratio_row (JsonObject  *row,
-           double      *value,
-           GError     **error)
+ratio_value (JsonObject  *row,
+             double      *value,
+             GError     **error)
 {
   double longs, shorts;
 
@@ -208,6 +172,16 @@ ratio_row (JsonObject  *row,
   return TRUE;
 }
 
+static gboolean
+ratio_row (JsonObject    *row,
+           LodePoint     *point,
+           gconstpointer  data,
+           GError       **error)
+{
+  return lode_json_member_time (row, "timestamp", &point->time_ms, error)
+         && ratio_value (row, &point->value, error);
+}
+
 GArray *
 lode_binance_parse_ratio (GBytes  *body,
                           GError **error)
@@ -219,31 +193,14 @@ GArray *
 lode_binance_parse_funding (GBytes  *body,
                             GError **error)
 {
+  static const char *const names[] = { "fundingTime", "fundingRate" };
   g_autoptr(JsonNode) root = lode_json_parse_bytes (body, error);
-  g_autoptr(GArray) points = NULL;
   JsonArray *rows;
 
   if (root == NULL || (rows = root_array (root, "fundingRate", error)) == NULL)
     return NULL;
 
-  points = g_array_sized_new (FALSE, FALSE, sizeof (LodePoint), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), "fundingRate", error);
-      LodePoint point;
-
-      if (row == NULL
-          || !lode_json_member_time (row, "fundingTime", &point.time_ms, error)
-          || !lode_json_member_number (row, "fundingRate", TRUE, &point.value, error))
-        {
-          g_prefix_error (error, "fundingRate %u: ", i);
-          return NULL;
-        }
-      g_array_append_val (points, point);
-    }
-
-  lode_points_sort_unique (points);
-  return g_steal_pointer (&points);
+  return lode_json_point_rows (rows, "fundingRate", lode_json_read_time_value, names, error);
 }
 
 /* [[price, qty], …] of strings. */
@@ -255,31 +212,8 @@ parse_levels (JsonObject  *object,
 {
   JsonArray *rows = lode_json_member_array (object, name, error);
 
-  if (rows == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonArray *row = lode_json_node_array (json_array_get_element (rows, i), name, error);
-      LodeDepthLevel level;
-
-      if (row == NULL
-          || !lode_json_element_number (row, 0, "price", &level.price, error)
-          || !lode_json_element_number (row, 1, "qty", &level.size_base, error))
-        {
-          g_prefix_error (error, "%s %u: ", name, i);
-          return FALSE;
-        }
-      if (!(level.price > 0 && level.size_base >= 0))
-        {
-          g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
-                       _("Invalid order-book level in %s"), name);
-          return FALSE;
-        }
-      g_array_append_val (levels, level);
-    }
-
-  return TRUE;
+  return rows != NULL
+         && lode_json_level_rows (rows, name, FALSE, "price", "qty", 1.0, levels, error);
 }
 
 LodeDepth *

@@ -101,9 +101,13 @@ GArray *
 lode_bybit_parse_klines (GBytes  *body,
                          GError **error)
 {
+  static const LodeJsonCandleRows layout = {
+    "kline", FALSE,
+    { "startTime", "open", "high", "low", "close", "volume" },
+    { 0, 1, 2, 3, 4, 5 },
+  };
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonArray) single = NULL;
-  g_autoptr(GArray) candles = NULL;
   JsonObject *result;
   JsonArray *rows;
 
@@ -111,44 +115,16 @@ lode_bybit_parse_klines (GBytes  *body,
       || (rows = result_list (result, &single, error)) == NULL)
     return NULL;
 
-  candles = g_array_sized_new (FALSE, FALSE, sizeof (LodeCandle), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      g_autofree char *what = g_strdup_printf ("kline %u", i);
-      JsonArray *row = lode_json_node_array (json_array_get_element (rows, i), what, error);
-      gint64 t;
-      double o, h, l, c, v;
-      LodeCandle candle;
-
-      if (row == NULL
-          || !lode_json_element_time (row, 0, "startTime", &t, error)
-          || !lode_json_element_number (row, 1, "open", &o, error)
-          || !lode_json_element_number (row, 2, "high", &h, error)
-          || !lode_json_element_number (row, 3, "low", &l, error)
-          || !lode_json_element_number (row, 4, "close", &c, error)
-          || !lode_json_element_number (row, 5, "volume", &v, error)
-          || !lode_json_make_candle (t, o, h, l, c, v, what, &candle, error))
-        {
-          g_prefix_error (error, "%s: ", what);
-          return NULL;
-        }
-      g_array_append_val (candles, candle);
-    }
-
-  lode_candles_sort_unique (candles);
-  return g_steal_pointer (&candles);
+  return lode_json_candle_rows (rows, &layout, error);
 }
 
-typedef gboolean (*RowFunc) (JsonObject  *row,
-                             LodePoint   *point,
-                             GError     **error);
-
 static GArray *
-parse_points (GBytes      *body,
-              const char  *what,
-              RowFunc      row_func,
-              char       **cursor,
-              GError     **error)
+parse_points (GBytes             *body,
+              const char         *what,
+              LodeJsonPointFunc   read,
+              gconstpointer       data,
+              char              **cursor,
+              GError            **error)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonArray) single = NULL;
@@ -159,33 +135,20 @@ parse_points (GBytes      *body,
 
   if ((result = parse_result (body, &root, error)) == NULL
       || (rows = result_list (result, &single, error)) == NULL
-      || (cursor != NULL && !next_cursor (result, &next, error)))
+      || (cursor != NULL && !next_cursor (result, &next, error))
+      || (points = lode_json_point_rows (rows, what, read, data, error)) == NULL)
     return NULL;
 
-  points = g_array_sized_new (FALSE, FALSE, sizeof (LodePoint), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), what, error);
-      LodePoint point;
-
-      if (row == NULL || !row_func (row, &point, error))
-        {
-          g_prefix_error (error, "%s %u: ", what, i);
-          return NULL;
-        }
-      g_array_append_val (points, point);
-    }
-
-  lode_points_sort_unique (points);
   if (cursor != NULL)
     *cursor = g_steal_pointer (&next);
   return g_steal_pointer (&points);
 }
 
 static gboolean
-oi_row (JsonObject  *row,
-        LodePoint   *point,
-        GError     **error)
+oi_row (JsonObject    *row,
+        LodePoint     *point,
+        gconstpointer  data,
+        GError       **error)
 {
   double both, single;
 
@@ -216,13 +179,14 @@ lode_bybit_parse_open_interest (GBytes  *body,
                                 char   **cursor,
                                 GError **error)
 {
-  return parse_points (body, "open-interest", oi_row, cursor, error);
+  return parse_points (body, "open-interest", oi_row, NULL, cursor, error);
 }
 
 static gboolean
-ratio_row (JsonObject  *row,
-           LodePoint   *point,
-           GError     **error)
+ratio_row (JsonObject    *row,
+           LodePoint     *point,
+           gconstpointer  data,
+           GError       **error)
 {
   double buy, sell;
 
@@ -247,23 +211,16 @@ lode_bybit_parse_ratio (GBytes  *body,
                         char   **cursor,
                         GError **error)
 {
-  return parse_points (body, "account-ratio", ratio_row, cursor, error);
-}
-
-static gboolean
-funding_row (JsonObject  *row,
-             LodePoint   *point,
-             GError     **error)
-{
-  return lode_json_member_time (row, "fundingRateTimestamp", &point->time_ms, error)
-         && lode_json_member_number (row, "fundingRate", TRUE, &point->value, error);
+  return parse_points (body, "account-ratio", ratio_row, NULL, cursor, error);
 }
 
 GArray *
 lode_bybit_parse_funding (GBytes  *body,
                           GError **error)
 {
-  return parse_points (body, "funding", funding_row, NULL, error);
+  static const char *const names[] = { "fundingRateTimestamp", "fundingRate" };
+
+  return parse_points (body, "funding", lode_json_read_time_value, names, NULL, error);
 }
 
 static gboolean
@@ -274,31 +231,8 @@ parse_levels (JsonObject  *object,
 {
   JsonArray *rows = lode_json_member_array (object, name, error);
 
-  if (rows == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonArray *row = lode_json_node_array (json_array_get_element (rows, i), name, error);
-      LodeDepthLevel level;
-
-      if (row == NULL
-          || !lode_json_element_number (row, 0, "price", &level.price, error)
-          || !lode_json_element_number (row, 1, "size", &level.size_base, error))
-        {
-          g_prefix_error (error, "%s %u: ", name, i);
-          return FALSE;
-        }
-      if (!(level.price > 0 && level.size_base >= 0))
-        {
-          g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
-                       _("Invalid order-book level in %s"), name);
-          return FALSE;
-        }
-      g_array_append_val (levels, level);
-    }
-
-  return TRUE;
+  return rows != NULL
+         && lode_json_level_rows (rows, name, FALSE, "price", "size", 1.0, levels, error);
 }
 
 LodeDepth *

@@ -25,39 +25,18 @@ GArray *
 lode_hyperliquid_parse_candles (GBytes  *body,
                                 GError **error)
 {
+  static const LodeJsonCandleRows layout = {
+    "candle", TRUE,
+    { "t", "o", "h", "l", "c", "v" },
+    { 0 },
+  };
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GArray) candles = NULL;
   JsonArray *rows;
 
   if ((rows = parse_array (body, &root, "candleSnapshot", error)) == NULL)
     return NULL;
 
-  candles = g_array_sized_new (FALSE, FALSE, sizeof (LodeCandle), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      g_autofree char *what = g_strdup_printf ("candle %u", i);
-      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), what, error);
-      gint64 t;
-      double o, h, l, c, v;
-      LodeCandle candle;
-
-      if (row == NULL
-          || !lode_json_member_time (row, "t", &t, error)
-          || !lode_json_member_number (row, "o", TRUE, &o, error)
-          || !lode_json_member_number (row, "h", TRUE, &h, error)
-          || !lode_json_member_number (row, "l", TRUE, &l, error)
-          || !lode_json_member_number (row, "c", TRUE, &c, error)
-          || !lode_json_member_number (row, "v", TRUE, &v, error)
-          || !lode_json_make_candle (t, o, h, l, c, v, what, &candle, error))
-        {
-          g_prefix_error (error, "%s: ", what);
-          return NULL;
-        }
-      g_array_append_val (candles, candle);
-    }
-
-  lode_candles_sort_unique (candles);
-  return g_steal_pointer (&candles);
+  return lode_json_candle_rows (rows, &layout, error);
 }
 
 gboolean
@@ -128,31 +107,14 @@ GArray *
 lode_hyperliquid_parse_funding (GBytes  *body,
                                 GError **error)
 {
+  static const char *const names[] = { "time", "fundingRate" };
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GArray) points = NULL;
   JsonArray *rows;
 
   if ((rows = parse_array (body, &root, "fundingHistory", error)) == NULL)
     return NULL;
 
-  points = g_array_sized_new (FALSE, FALSE, sizeof (LodePoint), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), "funding", error);
-      LodePoint point;
-
-      if (row == NULL
-          || !lode_json_member_time (row, "time", &point.time_ms, error)
-          || !lode_json_member_number (row, "fundingRate", TRUE, &point.value, error))
-        {
-          g_prefix_error (error, "funding %u: ", i);
-          return NULL;
-        }
-      g_array_append_val (points, point);
-    }
-
-  lode_points_sort_unique (points);
-  return g_steal_pointer (&points);
+  return lode_json_point_rows (rows, "funding", lode_json_read_time_value, names, error);
 }
 
 static gboolean
@@ -163,31 +125,8 @@ parse_levels (JsonNode    *node,
 {
   JsonArray *rows = lode_json_node_array (node, what, error);
 
-  if (rows == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), what, error);
-      LodeDepthLevel level;
-
-      if (row == NULL
-          || !lode_json_member_number (row, "px", TRUE, &level.price, error)
-          || !lode_json_member_number (row, "sz", TRUE, &level.size_base, error))
-        {
-          g_prefix_error (error, "%s %u: ", what, i);
-          return FALSE;
-        }
-      if (!(level.price > 0 && level.size_base >= 0))
-        {
-          g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
-                       _("Invalid order-book level in %s"), what);
-          return FALSE;
-        }
-      g_array_append_val (levels, level);
-    }
-
-  return TRUE;
+  return rows != NULL
+         && lode_json_level_rows (rows, what, TRUE, "px", "sz", 1.0, levels, error);
 }
 
 LodeDepth *

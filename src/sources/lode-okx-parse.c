@@ -81,39 +81,18 @@ GArray *
 lode_okx_parse_candles (GBytes  *body,
                         GError **error)
 {
+  static const LodeJsonCandleRows layout = {
+    "candle", FALSE,
+    { "ts", "o", "h", "l", "c", "volCcy" },
+    { 0, 1, 2, 3, 4, 6 },
+  };
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GArray) candles = NULL;
   JsonArray *rows;
 
   if ((rows = parse_data (body, &root, error)) == NULL)
     return NULL;
 
-  candles = g_array_sized_new (FALSE, FALSE, sizeof (LodeCandle), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      g_autofree char *what = g_strdup_printf ("candle %u", i);
-      JsonArray *row = lode_json_node_array (json_array_get_element (rows, i), what, error);
-      gint64 t;
-      double o, h, l, c, v;
-      LodeCandle candle;
-
-      if (row == NULL
-          || !lode_json_element_time (row, 0, "ts", &t, error)
-          || !lode_json_element_number (row, 1, "o", &o, error)
-          || !lode_json_element_number (row, 2, "h", &h, error)
-          || !lode_json_element_number (row, 3, "l", &l, error)
-          || !lode_json_element_number (row, 4, "c", &c, error)
-          || !lode_json_element_number (row, 6, "volCcy", &v, error)
-          || !lode_json_make_candle (t, o, h, l, c, v, what, &candle, error))
-        {
-          g_prefix_error (error, "%s: ", what);
-          return NULL;
-        }
-      g_array_append_val (candles, candle);
-    }
-
-  lode_candles_sort_unique (candles);
-  return g_steal_pointer (&candles);
+  return lode_json_candle_rows (rows, &layout, error);
 }
 
 /* Rows [ts, …] whose element @index is the value. */
@@ -199,31 +178,14 @@ GArray *
 lode_okx_parse_funding (GBytes  *body,
                         GError **error)
 {
+  static const char *const names[] = { "fundingTime", "fundingRate" };
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GArray) points = NULL;
   JsonArray *rows;
 
   if ((rows = parse_data (body, &root, error)) == NULL)
     return NULL;
 
-  points = g_array_sized_new (FALSE, FALSE, sizeof (LodePoint), json_array_get_length (rows));
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), "funding", error);
-      LodePoint point;
-
-      if (row == NULL
-          || !lode_json_member_time (row, "fundingTime", &point.time_ms, error)
-          || !lode_json_member_number (row, "fundingRate", TRUE, &point.value, error))
-        {
-          g_prefix_error (error, "funding %u: ", i);
-          return NULL;
-        }
-      g_array_append_val (points, point);
-    }
-
-  lode_points_sort_unique (points);
-  return g_steal_pointer (&points);
+  return lode_json_point_rows (rows, "funding", lode_json_read_time_value, names, error);
 }
 
 static gboolean
@@ -235,33 +197,8 @@ parse_levels (JsonObject  *object,
 {
   JsonArray *rows = lode_json_member_array (object, name, error);
 
-  if (rows == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonArray *row = lode_json_node_array (json_array_get_element (rows, i), name, error);
-      LodeDepthLevel level;
-      double contracts;
-
-      if (row == NULL
-          || !lode_json_element_number (row, 0, "price", &level.price, error)
-          || !lode_json_element_number (row, 1, "size", &contracts, error))
-        {
-          g_prefix_error (error, "%s %u: ", name, i);
-          return FALSE;
-        }
-      if (!(level.price > 0 && contracts >= 0))
-        {
-          g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
-                       _("Invalid order-book level in %s"), name);
-          return FALSE;
-        }
-      level.size_base = contracts * contract_value;
-      g_array_append_val (levels, level);
-    }
-
-  return TRUE;
+  return rows != NULL
+         && lode_json_level_rows (rows, name, FALSE, "price", "size", contract_value, levels, error);
 }
 
 LodeDepth *

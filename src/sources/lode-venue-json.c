@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "lode-source.h"
 #include "lode-venue-json.h"
 
 JsonNode *
@@ -402,4 +403,160 @@ lode_points_sort_unique (GArray *points)
         p[n++] = p[i];
     }
   g_array_set_size (points, n);
+}
+
+/* A row of a list: exactly one of the two is set. */
+typedef struct
+{
+  JsonArray  *array;
+  JsonObject *object;
+} Row;
+
+static gboolean
+row_open (JsonNode    *node,
+          gboolean     keyed,
+          const char  *what,
+          Row         *row,
+          GError     **error)
+{
+  row->array = keyed ? NULL : lode_json_node_array (node, what, error);
+  row->object = keyed ? lode_json_node_object (node, what, error) : NULL;
+
+  return row->array != NULL || row->object != NULL;
+}
+
+static gboolean
+row_number (const Row   *row,
+            guint        index,
+            const char  *name,
+            double      *out,
+            GError     **error)
+{
+  return row->object != NULL
+         ? lode_json_member_number (row->object, name, TRUE, out, error)
+         : lode_json_element_number (row->array, index, name, out, error);
+}
+
+static gboolean
+row_time (const Row   *row,
+          guint        index,
+          const char  *name,
+          gint64      *out,
+          GError     **error)
+{
+  return row->object != NULL
+         ? lode_json_member_time (row->object, name, out, error)
+         : lode_json_element_time (row->array, index, name, out, error);
+}
+
+GArray *
+lode_json_candle_rows (JsonArray                *rows,
+                       const LodeJsonCandleRows *layout,
+                       GError                  **error)
+{
+  g_autoptr(GArray) candles = g_array_sized_new (FALSE, FALSE, sizeof (LodeCandle),
+                                                 json_array_get_length (rows));
+  const char *const *name = layout->names;
+  const guint *index = layout->index;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      g_autofree char *what = g_strdup_printf ("%s %u", layout->row, i);
+      gint64 t;
+      double o, h, l, c, v;
+      LodeCandle candle;
+      Row row;
+
+      if (!row_open (json_array_get_element (rows, i), layout->keyed, what, &row, error)
+          || !row_time (&row, index[0], name[0], &t, error)
+          || !row_number (&row, index[1], name[1], &o, error)
+          || !row_number (&row, index[2], name[2], &h, error)
+          || !row_number (&row, index[3], name[3], &l, error)
+          || !row_number (&row, index[4], name[4], &c, error)
+          || !row_number (&row, index[5], name[5], &v, error)
+          || !lode_json_make_candle (t, o, h, l, c, v, what, &candle, error))
+        {
+          g_prefix_error (error, "%s: ", what);
+          return NULL;
+        }
+      g_array_append_val (candles, candle);
+    }
+
+  lode_candles_sort_unique (candles);
+  return g_steal_pointer (&candles);
+}
+
+GArray *
+lode_json_point_rows (JsonArray          *rows,
+                      const char         *what,
+                      LodeJsonPointFunc   read,
+                      gconstpointer       data,
+                      GError            **error)
+{
+  g_autoptr(GArray) points = g_array_sized_new (FALSE, FALSE, sizeof (LodePoint),
+                                                json_array_get_length (rows));
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = lode_json_node_object (json_array_get_element (rows, i), what, error);
+      LodePoint point;
+
+      if (row == NULL || !read (row, &point, data, error))
+        {
+          g_prefix_error (error, "%s %u: ", what, i);
+          return NULL;
+        }
+      g_array_append_val (points, point);
+    }
+
+  lode_points_sort_unique (points);
+  return g_steal_pointer (&points);
+}
+
+gboolean
+lode_json_read_time_value (JsonObject    *row,
+                           LodePoint     *point,
+                           gconstpointer  names,
+                           GError       **error)
+{
+  const char *const *name = names;
+
+  return lode_json_member_time (row, name[0], &point->time_ms, error)
+         && lode_json_member_number (row, name[1], TRUE, &point->value, error);
+}
+
+gboolean
+lode_json_level_rows (JsonArray   *rows,
+                      const char  *what,
+                      gboolean     keyed,
+                      const char  *price_name,
+                      const char  *size_name,
+                      double       size_scale,
+                      GArray      *levels,
+                      GError     **error)
+{
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      LodeDepthLevel level;
+      double size;
+      Row row;
+
+      if (!row_open (json_array_get_element (rows, i), keyed, what, &row, error)
+          || !row_number (&row, 0, price_name, &level.price, error)
+          || !row_number (&row, 1, size_name, &size, error))
+        {
+          g_prefix_error (error, "%s %u: ", what, i);
+          return FALSE;
+        }
+      if (!(level.price > 0 && size >= 0))
+        {
+          g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                       _("Invalid order-book level in %s"), what);
+          return FALSE;
+        }
+      level.size_base = size * size_scale;
+      g_array_append_val (levels, level);
+    }
+
+  return TRUE;
 }

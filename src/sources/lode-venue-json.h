@@ -86,6 +86,62 @@ gboolean    lode_json_make_candle      (gint64        time_ms,
                                         LodeCandle   *out,
                                         GError      **error);
 
+/* ---- Row loops ----------------------------------------------------------
+ *
+ * The lists the venues send, read one way whatever their field names. A
+ * row is positional (a JSON array; fields by index) or keyed (an object;
+ * fields by name); names label errors either way. A bad row fails the
+ * whole list with a PARSE error prefixed "<row> <i>: ". */
+
+/* Candle rows: time, open, high, low, close and volume, in that order in
+ * @names and (positional rows) @index. */
+typedef struct
+{
+  const char *row;        /* "kline" */
+  gboolean    keyed;
+  const char *names[6];
+  guint       index[6];
+} LodeJsonCandleRows;
+
+/* The candles of @rows, checked by lode_json_make_candle () and put in
+ * order by lode_candles_sort_unique (). */
+GArray     *lode_json_candle_rows      (JsonArray                *rows,
+                                        const LodeJsonCandleRows *layout,
+                                        GError                  **error);
+
+/* Reads one keyed row into @point; @data as given to lode_json_point_rows (). */
+typedef gboolean (*LodeJsonPointFunc)  (JsonObject   *row,
+                                        LodePoint    *point,
+                                        gconstpointer data,
+                                        GError      **error);
+
+/* The points of keyed @rows, each read by @read, put in order by
+ * lode_points_sort_unique (). @what names a row ("funding"). */
+GArray     *lode_json_point_rows       (JsonArray         *rows,
+                                        const char        *what,
+                                        LodeJsonPointFunc  read,
+                                        gconstpointer      data,
+                                        GError           **error);
+/* A LodeJsonPointFunc for rows {names[0]: time, names[1]: number};
+ * @names is a const char *const[2]. */
+gboolean    lode_json_read_time_value  (JsonObject   *row,
+                                        LodePoint    *point,
+                                        gconstpointer names,
+                                        GError      **error);
+
+/* Order-book levels of @rows ([price, size, …] or {@price_name,
+ * @size_name}) appended to @levels (LodeDepthLevel), sizes times
+ * @size_scale (> 0; contracts to base units). A price ≤ 0 or a negative
+ * size is a PARSE error. @what names a row ("bids"). */
+gboolean    lode_json_level_rows       (JsonArray    *rows,
+                                        const char   *what,
+                                        gboolean      keyed,
+                                        const char   *price_name,
+                                        const char   *size_name,
+                                        double        size_scale,
+                                        GArray       *levels,
+                                        GError      **error);
+
 /* Sorts ascending by time and drops duplicate times (keeping the element
  * seen last), whatever order the venue used. */
 void        lode_candles_sort_unique   (GArray       *candles);
