@@ -272,6 +272,48 @@ test_error_keeps_the_chart (Fixture       *fixture,
                     ==, n_before);
 }
 
+static gboolean
+has_book (Fixture *fixture)
+{
+  return showing_binance (fixture)
+         && lode_chart_view_get_book (lode_window_get_chart_view (fixture->window)) != NULL;
+}
+
+static void
+test_depth_and_cascade (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkDropDown *sources = lode_side_panel_get_source_dropdown (fixture->panel);
+  GtkListBox *list = lode_side_panel_get_cluster_list (fixture->panel);
+  g_autofree char *needs_depth = NULL;
+  const char *text = NULL;
+  gboolean estimated;
+
+  /* The demo has no book: the cascade says what it needs, invents nothing. */
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 0));
+  needs_depth = g_strdup (lode_side_panel_get_cascade_text (fixture->panel));
+  g_assert_nonnull (strstr (needs_depth, "depth"));
+
+  /* On Binance the venue's book comes with the market. */
+  gtk_drop_down_set_selected (sources, index_of (sources, "Binance"));
+  g_assert_true (wait_for (has_book, fixture));
+  g_assert_cmpuint (lode_mock_exchange_get_hits (fixture->mock, "/binance/fapi/v1/depth"), >=, 1);
+
+  /* A cluster's cascade through that book: an estimate, not the request
+   * for depth. (The mock's book sits at its present price, which may lie
+   * on one side of the last close: one side's clusters can be out of its
+   * reach, so the listed clusters are tried in turn.) */
+  estimated = FALSE;
+  for (int i = 0; !estimated && gtk_list_box_get_row_at_index (list, i) != NULL; i++)
+    {
+      g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, i));
+      text = lode_side_panel_get_cascade_text (fixture->panel);
+      estimated = g_strcmp0 (text, needs_depth) != 0;
+    }
+  g_assert_true (estimated);
+  g_assert_null (strstr (text, "needs order-book depth"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +328,8 @@ main (int   argc,
 
   g_test_add ("/ui/venues/switch-venue-and-symbol", Fixture, NULL,
               fixture_set_up, test_switch_venue_and_symbol, fixture_tear_down);
+  g_test_add ("/ui/venues/depth-and-cascade", Fixture, NULL,
+              fixture_set_up, test_depth_and_cascade, fixture_tear_down);
   g_test_add ("/ui/venues/error-keeps-the-chart", Fixture, NULL,
               fixture_set_up, test_error_keeps_the_chart, fixture_tear_down);
 

@@ -23,6 +23,9 @@ struct _LodeBook
   double         *prefix[2];
 };
 
+G_DEFINE_BOXED_TYPE (LodeBook, lode_book, lode_book_ref, lode_book_unref)
+
+
 static int
 compare_ascending (const void *a,
                    const void *b)

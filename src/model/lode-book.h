@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -24,6 +24,10 @@ typedef struct
 
 /* Immutable and reference-counted; safe to share between threads. */
 typedef struct _LodeBook LodeBook;
+
+#define LODE_TYPE_BOOK (lode_book_get_type ())
+
+GType                lode_book_get_type     (void) G_GNUC_CONST;
 
 /* Copies the levels; either array may be in any order and either may be
  * empty. Levels with a non-finite or non-positive price or notional are

@@ -5,6 +5,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "lode-book.h"
+#include "lode-confluence.h"
 #include "lode-data-controller.h"
 #include "lode-demo-source.h"
 #include "lode-file-source.h"
@@ -33,6 +35,7 @@ struct _LodeDataController
   char            *store_path;
   GHashTable      *base_urls;     /* venue id → URL */
   gint64           now_ms;
+  LodeConfluenceParams confluence_params;
 
   /* Outputs. */
   LodeSnapshot    *snapshot;
@@ -43,6 +46,9 @@ struct _LodeDataController
   double           progress;
   char            *progress_text;
   gint64           updated;
+  LodeBook        *book;          /* merged order books of the venues, or NULL */
+  GArray          *confluence;    /* LodeConfluenceZone of snapshot × book */
+  GCancellable    *depth_cancellable;
 
   /* The markets of the last load (primary first) and their labels, reused
    * while only the model's parameters change; market_key says which
@@ -85,6 +91,10 @@ enum {
   PROP_ERROR,
   PROP_NOTICE,
   PROP_SOURCE_LABEL,
+  PROP_BOOK,
+  PROP_CONFLUENCE,
+  PROP_WALL_MULTIPLE,
+  PROP_CLUSTER_SHARE,
   N_PROPS
 };
 
@@ -387,6 +397,143 @@ label_for (GPtrArray *labels)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Confluence (issue #6): where a depth wall and a bright cluster meet.
+ * Small (hundreds of rows): computed here whenever either side changes. */
+static void
+update_confluence (LodeDataController *self)
+{
+  g_autoptr(LodeDepthProfile) depth = NULL;
+
+  g_clear_pointer (&self->confluence, g_array_unref);
+  if (self->book != NULL && self->snapshot != NULL)
+    {
+      depth = lode_depth_profile_new_default (self->book,
+                                              lode_level_set_get_close (lode_snapshot_get_current (self->snapshot)));
+      self->confluence = lode_confluence_find (lode_snapshot_get_clusters (self->snapshot),
+                                               depth, &self->confluence_params);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLUENCE]);
+}
+
+static void
+set_book (LodeDataController *self,
+          LodeBook           *book)
+{
+  if (self->book == book)
+    return;
+
+  g_clear_pointer (&self->book, lode_book_unref);
+  self->book = book ? lode_book_ref (book) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOOK]);
+  update_confluence (self);
+}
+
+/* A venue's depth snapshot as the model's book: notional = price × size. */
+static LodeBook *
+book_from_depth (const LodeDepth *depth)
+{
+  g_autoptr(GArray) bids = g_array_sized_new (FALSE, FALSE, sizeof (LodeBookLevel), depth->bids->len);
+  g_autoptr(GArray) asks = g_array_sized_new (FALSE, FALSE, sizeof (LodeBookLevel), depth->asks->len);
+
+  for (guint i = 0; i < depth->bids->len; i++)
+    {
+      const LodeDepthLevel *l = &g_array_index (depth->bids, LodeDepthLevel, i);
+      LodeBookLevel level = { l->price, l->price * l->size_base };
+
+      g_array_append_val (bids, level);
+    }
+  for (guint i = 0; i < depth->asks->len; i++)
+    {
+      const LodeDepthLevel *l = &g_array_index (depth->asks, LodeDepthLevel, i);
+      LodeBookLevel level = { l->price, l->price * l->size_base };
+
+      g_array_append_val (asks, level);
+    }
+
+  return lode_book_new ((const LodeBookLevel *) bids->data, bids->len,
+                        (const LodeBookLevel *) asks->data, asks->len, depth->time_ms);
+}
+
+typedef struct
+{
+  LodeDataController *self;
+  GCancellable       *cancellable;
+  GPtrArray          *books;   /* LodeBook */
+  guint               pending;
+} DepthBatch;
+
+static void
+on_depth (GObject      *object,
+          GAsyncResult *res,
+          gpointer      user_data)
+{
+  DepthBatch *batch = user_data;
+  g_autoptr(LodeDepth) depth = lode_source_fetch_depth_finish (LODE_SOURCE (object), res, NULL);
+
+  /* A venue without a book this time just adds nothing: a book is never
+   * invented, and the cascade says when it has none. */
+  if (depth != NULL)
+    g_ptr_array_add (batch->books, book_from_depth (depth));
+
+  if (--batch->pending > 0)
+    return;
+
+  if (!g_cancellable_is_cancelled (batch->cancellable))
+    {
+      g_autoptr(LodeBook) merged = NULL;
+
+      if (batch->books->len > 0)
+        merged = lode_book_merge ((LodeBook *const *) batch->books->pdata, batch->books->len);
+      set_book (batch->self, merged);
+    }
+
+  g_object_unref (batch->self);
+  g_object_unref (batch->cancellable);
+  g_ptr_array_unref (batch->books);
+  g_free (batch);
+}
+
+static LodeSource *source_for (LodeDataController *self,
+                               const char         *id);
+
+/* Polls the books of the venues shown (largest public depth). */
+static void
+fetch_depth (LodeDataController *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  DepthBatch *batch;
+
+  if (self->depth_cancellable != NULL)
+    g_cancellable_cancel (self->depth_cancellable);
+  g_clear_object (&self->depth_cancellable);
+
+  if (!is_venue (self->source))
+    {
+      set_book (self, NULL);
+      return;
+    }
+
+  g_ptr_array_add (ids, self->source);
+  for (guint i = 0; self->merge_venues != NULL && self->merge_venues[i] != NULL; i++)
+    if (is_venue (self->merge_venues[i]) && !g_str_equal (self->merge_venues[i], self->source))
+      g_ptr_array_add (ids, self->merge_venues[i]);
+
+  self->depth_cancellable = g_cancellable_new ();
+  batch = g_new0 (DepthBatch, 1);
+  batch->self = g_object_ref (self);
+  batch->cancellable = g_object_ref (self->depth_cancellable);
+  batch->books = g_ptr_array_new_with_free_func ((GDestroyNotify) lode_book_unref);
+  batch->pending = ids->len;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(LodeSource) source = source_for (self, g_ptr_array_index (ids, i));
+      g_autofree char *symbol = lode_data_controller_map_symbol (g_ptr_array_index (ids, i), self->symbol);
+
+      lode_source_fetch_depth_async (source, symbol, batch->cancellable, on_depth, batch);
+    }
+}
+
 static void
 build_done (GObject      *object,
             GAsyncResult *res,
@@ -436,6 +583,10 @@ build_done (GObject      *object,
 
   self->updated = g_get_real_time () / 1000;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED]);
+
+  /* The book goes with the market on screen: polled with every load. */
+  update_confluence (self);
+  fetch_depth (self);
 
   build_result_free (result);
 }
@@ -832,6 +983,9 @@ lode_data_controller_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->depth_cancellable != NULL)
+    g_cancellable_cancel (self->depth_cancellable);
+  g_clear_object (&self->depth_cancellable);
   g_clear_object (&self->store);
   g_clear_object (&self->http);
 
@@ -857,6 +1011,8 @@ lode_data_controller_finalize (GObject *object)
   g_free (self->progress_text);
   g_free (self->market_key);
   g_clear_pointer (&self->snapshot, lode_snapshot_unref);
+  g_clear_pointer (&self->book, lode_book_unref);
+  g_clear_pointer (&self->confluence, g_array_unref);
   g_clear_pointer (&self->markets, g_ptr_array_unref);
   g_clear_pointer (&self->labels, g_ptr_array_unref);
 
@@ -926,6 +1082,18 @@ lode_data_controller_get_property (GObject    *object,
       break;
     case PROP_SOURCE_LABEL:
       g_value_set_string (value, self->source_label);
+      break;
+    case PROP_BOOK:
+      g_value_set_boxed (value, self->book);
+      break;
+    case PROP_CONFLUENCE:
+      g_value_set_boxed (value, self->confluence);
+      break;
+    case PROP_WALL_MULTIPLE:
+      g_value_set_double (value, self->confluence_params.wall_multiple);
+      break;
+    case PROP_CLUSTER_SHARE:
+      g_value_set_double (value, self->confluence_params.cluster_min_share);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -999,6 +1167,20 @@ lode_data_controller_set_property (GObject      *object,
     case PROP_STORE_PATH:
       self->store_path = g_value_dup_string (value);
       break;
+    case PROP_WALL_MULTIPLE:
+    case PROP_CLUSTER_SHARE:
+      {
+        double *field = prop_id == PROP_WALL_MULTIPLE ? &self->confluence_params.wall_multiple
+                                                      : &self->confluence_params.cluster_min_share;
+
+        if (*field != g_value_get_double (value))
+          {
+            *field = g_value_get_double (value);
+            g_object_notify_by_pspec (object, pspec);
+            update_confluence (self);
+          }
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1038,6 +1220,12 @@ lode_data_controller_class_init (LodeDataControllerClass *klass)
   properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, ro);
   properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL, ro);
   properties[PROP_SOURCE_LABEL] = g_param_spec_string ("source-label", NULL, NULL, NULL, ro);
+  properties[PROP_BOOK] = g_param_spec_boxed ("book", NULL, NULL, LODE_TYPE_BOOK, ro);
+  properties[PROP_CONFLUENCE] = g_param_spec_boxed ("confluence", NULL, NULL, G_TYPE_ARRAY, ro);
+  properties[PROP_WALL_MULTIPLE] = g_param_spec_double ("confluence-wall-multiple", NULL, NULL,
+                                                        1.0, 100.0, 4.0, rw);
+  properties[PROP_CLUSTER_SHARE] = g_param_spec_double ("confluence-cluster-share", NULL, NULL,
+                                                        0.0, 1.0, 0.05, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1052,6 +1240,7 @@ lode_data_controller_init (LodeDataController *self)
   self->mmr = 0.004;
   self->refresh_interval = 60;
   self->progress = -1;
+  lode_confluence_params_init_default (&self->confluence_params);
   self->base_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   restart_refresh_timer (self);
   queue_rebuild (self);

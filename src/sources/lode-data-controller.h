@@ -40,6 +40,12 @@ G_DECLARE_FINAL_TYPE (LodeDataController, lode_data_controller, LODE, DATA_CONTR
  *   error           what failed last, or NULL when the last load worked
  *   notice          something to tell once (e.g. the store was rebuilt)
  *   source-label    "Demo market (simulated)", a file name, "Binance + OKX" …
+ *   book            the merged order books of the venues shown (LodeBook), polled
+ *                   with every load; NULL for the demo, files, or when no venue gave one
+ *   confluence      GArray of LodeConfluenceZone: depth walls at bright clusters
+ * Confluence thresholds (writable): confluence-wall-multiple (a wall is a row
+ * of ≥ this × the median row), confluence-cluster-share (a bright cluster
+ * holds ≥ this share of the live notional).
  */
 LodeDataController *lode_data_controller_new              (void);
 LodeDataController *lode_data_controller_new_with_store   (const char         *store_path);

@@ -209,6 +209,7 @@ lode_application_startup (GApplication *application)
     { "view.mode::long", { "<Control>3", NULL } },
     { "view.mode::short", { "<Control>4", NULL } },
     { "view.show-profile", { "<Control>p", NULL } },
+    { "view.show-depth-bands", { "<Control>d", NULL } },
   };
 
   G_APPLICATION_CLASS (lode_application_parent_class)->startup (application);

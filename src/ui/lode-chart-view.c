@@ -29,6 +29,11 @@ struct _LodeChartView
   gboolean        has_highlight;
   double          highlight_low;
   double          highlight_high;
+  LodeBook       *book;            /* order books of the venues, or NULL */
+  GArray         *confluence;      /* LodeConfluenceZone */
+  gboolean        show_depth_bands;
+  gboolean        has_cascade;
+  double          cascade_trigger;
 
   LodeView        view;
 
@@ -69,6 +74,9 @@ enum {
   PROP_SHOW_PROFILE,
   PROP_MESSAGE,
   PROP_RENDERING,
+  PROP_BOOK,
+  PROP_CONFLUENCE,
+  PROP_SHOW_DEPTH_BANDS,
   N_PROPS
 };
 
@@ -103,6 +111,11 @@ fill_frame (LodeChartView  *self,
   frame->highlight_high = self->highlight_high;
   frame->message = self->message;
   frame->candle_index = self->candle_index;
+  frame->book = self->book;
+  frame->confluence = self->confluence;
+  frame->show_depth_bands = self->show_depth_bands;
+  frame->has_cascade = self->has_cascade;
+  frame->cascade_trigger = self->cascade_trigger;
   if (with_crosshair && self->pointer_inside)
     {
       frame->has_crosshair = TRUE;
@@ -646,6 +659,8 @@ lode_chart_view_dispose (GObject *object)
   g_clear_pointer (&self->base_node, gsk_render_node_unref);
   g_clear_pointer (&self->snapshot, lode_snapshot_unref);
   g_clear_pointer (&self->candle_index, lode_candle_index_free);
+  g_clear_pointer (&self->book, lode_book_unref);
+  g_clear_pointer (&self->confluence, g_array_unref);
 
   G_OBJECT_CLASS (lode_chart_view_parent_class)->dispose (object);
 }
@@ -690,6 +705,15 @@ lode_chart_view_get_property (GObject    *object,
       break;
     case PROP_RENDERING:
       g_value_set_boolean (value, lode_chart_view_get_rendering (self));
+      break;
+    case PROP_BOOK:
+      g_value_set_boxed (value, self->book);
+      break;
+    case PROP_CONFLUENCE:
+      g_value_set_boxed (value, self->confluence);
+      break;
+    case PROP_SHOW_DEPTH_BANDS:
+      g_value_set_boolean (value, self->show_depth_bands);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -739,6 +763,26 @@ lode_chart_view_set_property (GObject      *object,
     case PROP_MESSAGE:
       lode_chart_view_set_message (self, g_value_get_string (value));
       break;
+    case PROP_BOOK:
+      g_clear_pointer (&self->book, lode_book_unref);
+      self->book = g_value_dup_boxed (value);
+      invalidate_base (self);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_CONFLUENCE:
+      g_clear_pointer (&self->confluence, g_array_unref);
+      self->confluence = g_value_dup_boxed (value);
+      invalidate_base (self);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_SHOW_DEPTH_BANDS:
+      if (self->show_depth_bands != g_value_get_boolean (value))
+        {
+          self->show_depth_bands = g_value_get_boolean (value);
+          invalidate_base (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -771,6 +815,9 @@ lode_chart_view_class_init (LodeChartViewClass *klass)
   properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, rw);
   properties[PROP_RENDERING] = g_param_spec_boolean ("rendering", NULL, NULL, FALSE,
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BOOK] = g_param_spec_boxed ("book", NULL, NULL, LODE_TYPE_BOOK, rw);
+  properties[PROP_CONFLUENCE] = g_param_spec_boxed ("confluence", NULL, NULL, G_TYPE_ARRAY, rw);
+  properties[PROP_SHOW_DEPTH_BANDS] = g_param_spec_boolean ("show-depth-bands", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "chart.pan", "(ii)", action_pan);
@@ -887,6 +934,7 @@ lode_chart_view_set_snapshot (LodeChartView *self,
       if (old == NULL || !same_series (lode_snapshot_get_market (old), market))
         {
           self->has_highlight = FALSE;
+          self->has_cascade = FALSE;
           lode_view_fit_latest (&self->view, market, FIT_CANDLES);
         }
     }
@@ -951,6 +999,26 @@ lode_chart_view_focus_zone (LodeChartView *self,
   self->highlight_high = high;
   lode_view_center_on_prices (&self->view, low, high);
   view_changed (self);
+}
+
+void
+lode_chart_view_set_cascade (LodeChartView *self,
+                             gboolean       has_cascade,
+                             double         trigger)
+{
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  self->has_cascade = has_cascade;
+  self->cascade_trigger = trigger;
+  invalidate_base (self);
+}
+
+LodeBook *
+lode_chart_view_get_book (LodeChartView *self)
+{
+  g_return_val_if_fail (LODE_IS_CHART_VIEW (self), NULL);
+
+  return self->book;
 }
 
 void

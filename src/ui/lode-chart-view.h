@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lode-book.h"
 #include "lode-chart-render.h"
 #include "lode-snapshot.h"
 #include "lode-view.h"
@@ -21,7 +22,8 @@ G_DECLARE_FINAL_TYPE (LodeChartView, lode_chart_view, LODE, CHART_VIEW, GtkWidge
  * Properties: snapshot (LodeSnapshot), mode (LodeRenderMode), colormap
  * (LodeColormapId), intensity (gamma of the colour curve), show-profile,
  * message (text over the chart, e.g. an error), rendering (read-only: a
- * raster is being computed).
+ * raster is being computed), book (LodeBook: resting depth drawn beside the
+ * profile), confluence (GArray of LodeConfluenceZone), show-depth-bands.
  *
  * Actions (keyboard: arrows, +/−, Ctrl+arrows, Home): chart.pan (ii),
  * chart.zoom-in, chart.zoom-out, chart.zoom-price-in, chart.zoom-price-out,
@@ -40,6 +42,12 @@ void            lode_chart_view_focus_zone    (LodeChartView *self,
                                                double         low,
                                                double         high);
 void            lode_chart_view_clear_highlight (LodeChartView *self);
+/* §8: draws the cascade a touch of @trigger would set off (with the book
+ * of the "book" property, or "needs depth" without one). */
+void            lode_chart_view_set_cascade   (LodeChartView *self,
+                                               gboolean       has_cascade,
+                                               double         trigger);
+LodeBook       *lode_chart_view_get_book      (LodeChartView *self);
 /* Shows the latest candles and auto-scales the price axis. */
 void            lode_chart_view_fit           (LodeChartView *self);
 const LodeView *lode_chart_view_get_view      (LodeChartView *self);

@@ -8,6 +8,8 @@
 #include "lode-format.h"
 #include "lode-interval.h"
 #include "lode-side-panel.h"
+#include "lode-cascade.h"
+#include "lode-confluence.h"
 #include "lode-source.h"
 
 /* Clusters listed: the strongest ten (issue #4). */
@@ -29,6 +31,7 @@ struct _LodeSidePanel
   GtkDropDown        *colormap_dropdown;
   GtkAdjustment      *intensity_adjustment;
   GtkListBox         *cluster_list;
+  GtkLabel           *cascade_label;
   GtkGrid            *tier_grid;
   GtkDropDown        *source_dropdown;
   GtkDropDown        *symbol_dropdown;
@@ -138,7 +141,8 @@ update_mode_explanation (LodeSidePanel *self)
 }
 
 static GtkWidget *
-cluster_row_new (const LodeCluster *cluster)
+cluster_row_new (const LodeCluster *cluster,
+                 gboolean           confluence)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *grid = gtk_grid_new ();
@@ -210,6 +214,18 @@ cluster_row_new (const LodeCluster *cluster)
   gtk_widget_set_tooltip_text (share, _("Share of all estimated liquidations"));
   gtk_grid_attach (GTK_GRID (grid), share, 2, 1, 1, 1);
 
+  /* A depth wall sits at this cluster (issue #6 confluence). */
+  if (confluence)
+    {
+      GtkWidget *wall = gtk_label_new (_("Depth wall"));
+
+      gtk_widget_add_css_class (wall, "confluence-tag");
+      gtk_widget_add_css_class (wall, "caption");
+      gtk_widget_set_halign (wall, GTK_ALIGN_START);
+      gtk_widget_set_tooltip_text (wall, _("Resting orders of the book sit at this cluster"));
+      gtk_grid_attach (GTK_GRID (grid), wall, 1, 2, 2, 1);
+    }
+
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), grid);
 
   /* Translators: accessible description of a cluster row: side, zone, strength */
@@ -224,6 +240,7 @@ static void
 update_clusters (LodeSidePanel *self)
 {
   LodeSnapshot *snapshot = self->chart_view ? lode_chart_view_get_snapshot (self->chart_view) : NULL;
+  g_autoptr(GArray) confluence = NULL;
   GtkWidget *child;
   GArray *clusters;
 
@@ -234,13 +251,20 @@ update_clusters (LodeSidePanel *self)
   if (snapshot == NULL)
     return;
 
+  if (self->controller != NULL)
+    g_object_get (self->controller, "confluence", &confluence, NULL);
+
   clusters = lode_snapshot_get_clusters (snapshot);
   for (guint i = 0; i < clusters->len && i < N_CLUSTER_ROWS; i++)
     {
       const LodeCluster *cluster = &g_array_index (clusters, LodeCluster, i);
+      gboolean wall = FALSE;
+
+      for (guint k = 0; confluence != NULL && k < confluence->len; k++)
+        wall |= g_array_index (confluence, LodeConfluenceZone, k).cluster == i;
 
       g_array_append_val (self->clusters, *cluster);
-      gtk_list_box_append (self->cluster_list, cluster_row_new (cluster));
+      gtk_list_box_append (self->cluster_list, cluster_row_new (cluster, wall));
     }
 
   if (self->clusters->len == 0)
@@ -511,6 +535,37 @@ build_data_section (LodeSidePanel *self)
                             G_CALLBACK (on_symbol_selected), self);
 }
 
+/* §8 for the activated cluster: a touch of its peak, through the book. */
+static void
+update_cascade (LodeSidePanel     *self,
+                const LodeCluster *cluster)
+{
+  LodeSnapshot *snapshot = lode_chart_view_get_snapshot (self->chart_view);
+  LodeBook *book = lode_chart_view_get_book (self->chart_view);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  LodeCascade *cascade;
+
+  if (snapshot == NULL)
+    return;
+
+  lode_chart_view_set_cascade (self->chart_view, TRUE, cluster->peak_price);
+  cascade = lode_cascade_estimate (lode_snapshot_get_current (snapshot), book,
+                                   cluster->peak_price, &error);
+  if (cascade != NULL)
+    {
+      text = lode_chart_cascade_describe (cascade);
+      lode_cascade_free (cascade);
+    }
+  else if (g_error_matches (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_NEEDS_DEPTH))
+    text = g_strdup (_("The cascade estimate needs order-book depth, which this source does not "
+                       "give. Choose an exchange to see it."));
+  else
+    text = g_strdup (error->message);
+
+  gtk_label_set_label (self->cascade_label, text);
+}
+
 static void
 on_cluster_activated (GtkListBox    *list,
                       GtkListBoxRow *row,
@@ -524,6 +579,7 @@ on_cluster_activated (GtkListBox    *list,
 
   cluster = &g_array_index (self->clusters, LodeCluster, index);
   lode_chart_view_focus_zone (self->chart_view, cluster->price_low, cluster->price_high);
+  update_cascade (self, cluster);
 }
 
 /* Tiers ---------------------------------------------------------------- */
@@ -690,6 +746,7 @@ lode_side_panel_class_init (LodeSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, colormap_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, intensity_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, cluster_list);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, cascade_label);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, tier_grid);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, source_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, symbol_dropdown);
@@ -785,6 +842,8 @@ lode_side_panel_set_controller (LodeSidePanel      *self,
                                 G_CALLBACK (update_data_section), self);
       g_signal_connect_swapped (controller, "notify::merge-venues",
                                 G_CALLBACK (update_data_section), self);
+      g_signal_connect_swapped (controller, "notify::confluence",
+                                G_CALLBACK (update_clusters), self);
     }
   rebuild_tier_grid (self);
   update_data_section (self);
@@ -812,4 +871,12 @@ lode_side_panel_get_symbol_dropdown (LodeSidePanel *self)
   g_return_val_if_fail (LODE_IS_SIDE_PANEL (self), NULL);
 
   return self->symbol_dropdown;
+}
+
+const char *
+lode_side_panel_get_cascade_text (LodeSidePanel *self)
+{
+  g_return_val_if_fail (LODE_IS_SIDE_PANEL (self), NULL);
+
+  return gtk_label_get_label (self->cascade_label);
 }

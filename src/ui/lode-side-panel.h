@@ -26,5 +26,7 @@ GtkListBox *lode_side_panel_get_cluster_list (LodeSidePanel   *self);
 /* The source and symbol pickers (tests drive them as a user would). */
 GtkDropDown *lode_side_panel_get_source_dropdown (LodeSidePanel *self);
 GtkDropDown *lode_side_panel_get_symbol_dropdown (LodeSidePanel *self);
+/* What the panel says of the activated cluster's cascade (§8). */
+const char  *lode_side_panel_get_cascade_text    (LodeSidePanel *self);
 
 G_END_DECLS

@@ -490,6 +490,11 @@ bind_settings (LodeWindow *self)
   g_settings_bind (settings, "symbol", self->controller, "symbol", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "merge-venues", self->controller, "merge-venues", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "refresh-interval", self->controller, "refresh-interval", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "show-depth-bands", self->chart_view, "show-depth-bands", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "confluence-wall-multiple", self->controller, "confluence-wall-multiple",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "confluence-cluster-share", self->controller, "confluence-cluster-share",
+                   G_SETTINGS_BIND_GET);
 
   g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   on_settings_changed (settings, NULL, self);
@@ -499,7 +504,7 @@ static void
 install_view_actions (LodeWindow *self)
 {
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-  static const char *chart_properties[] = { "mode", "colormap", "show-profile" };
+  static const char *chart_properties[] = { "mode", "colormap", "show-profile", "show-depth-bands" };
   g_autoptr(GPropertyAction) panel = NULL;
 
   /* Stateful actions over the chart's properties: buttons, menus and
@@ -624,6 +629,10 @@ lode_window_init (LodeWindow *self)
   install_view_actions (self);
 
   g_object_bind_property (self->controller, "snapshot", self->chart_view, "snapshot",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->controller, "book", self->chart_view, "book",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->controller, "confluence", self->chart_view, "confluence",
                           G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->controller, "notify::snapshot", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->controller, "notify::snapshot", G_CALLBACK (update_export_actions), self);
