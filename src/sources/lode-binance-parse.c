@@ -245,6 +245,11 @@ GPtrArray *
 lode_binance_parse_symbols (GBytes  *body,
                             GError **error)
 {
+  static const LodeJsonSymbolRows layout = {
+    "symbols",
+    { "symbol", "baseAsset", "quoteAsset", "contractType", "status" },
+    "PERPETUAL", "TRADING",
+  };
   g_autoptr(JsonNode) root = lode_json_parse_bytes (body, error);
   g_autoptr(GPtrArray) symbols = g_ptr_array_new_with_free_func ((GDestroyNotify) lode_symbol_info_free);
   JsonObject *object;
@@ -253,31 +258,9 @@ lode_binance_parse_symbols (GBytes  *body,
   if (root == NULL
       || (object = lode_json_node_object (root, "exchangeInfo", error)) == NULL
       || !lode_binance_check_object (object, error)
-      || (list = lode_json_member_array (object, "symbols", error)) == NULL)
+      || (list = lode_json_member_array (object, "symbols", error)) == NULL
+      || !lode_json_symbol_rows (list, &layout, symbols, error))
     return NULL;
-
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *item = lode_json_node_object (json_array_get_element (list, i), "symbols", error);
-      const char *symbol, *base, *quote, *type, *status;
-
-      if (item == NULL
-          || !lode_json_member_string (item, "symbol", TRUE, &symbol, error)
-          || !lode_json_member_string (item, "baseAsset", TRUE, &base, error)
-          || !lode_json_member_string (item, "quoteAsset", TRUE, &quote, error)
-          || !lode_json_member_string (item, "contractType", FALSE, &type, error)
-          || !lode_json_member_string (item, "status", FALSE, &status, error))
-        {
-          g_prefix_error (error, "symbols %u: ", i);
-          return NULL;
-        }
-
-      if (g_strcmp0 (type, "PERPETUAL") != 0
-          || (status != NULL && !g_str_equal (status, "TRADING")))
-        continue;
-
-      g_ptr_array_add (symbols, lode_symbol_info_new (symbol, base, quote, 1.0));
-    }
 
   return g_steal_pointer (&symbols);
 }

@@ -260,6 +260,11 @@ GPtrArray *
 lode_bybit_parse_symbols (GBytes  *body,
                           GError **error)
 {
+  static const LodeJsonSymbolRows layout = {
+    "instrument",
+    { "symbol", "baseCoin", "quoteCoin", "contractType", "status" },
+    "LinearPerpetual", "Trading",
+  };
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonArray) single = NULL;
   g_autoptr(GPtrArray) symbols = g_ptr_array_new_with_free_func ((GDestroyNotify) lode_symbol_info_free);
@@ -267,31 +272,9 @@ lode_bybit_parse_symbols (GBytes  *body,
   JsonArray *list;
 
   if ((result = parse_result (body, &root, error)) == NULL
-      || (list = result_list (result, &single, error)) == NULL)
+      || (list = result_list (result, &single, error)) == NULL
+      || !lode_json_symbol_rows (list, &layout, symbols, error))
     return NULL;
-
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *item = lode_json_node_object (json_array_get_element (list, i), "instrument", error);
-      const char *symbol, *base, *quote, *type, *status;
-
-      if (item == NULL
-          || !lode_json_member_string (item, "symbol", TRUE, &symbol, error)
-          || !lode_json_member_string (item, "baseCoin", TRUE, &base, error)
-          || !lode_json_member_string (item, "quoteCoin", TRUE, &quote, error)
-          || !lode_json_member_string (item, "contractType", FALSE, &type, error)
-          || !lode_json_member_string (item, "status", FALSE, &status, error))
-        {
-          g_prefix_error (error, "instrument %u: ", i);
-          return NULL;
-        }
-
-      if (g_strcmp0 (type, "LinearPerpetual") != 0
-          || (status != NULL && !g_str_equal (status, "Trading")))
-        continue;
-
-      g_ptr_array_add (symbols, lode_symbol_info_new (symbol, base, quote, 1.0));
-    }
 
   return g_steal_pointer (&symbols);
 }

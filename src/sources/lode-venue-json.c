@@ -560,3 +560,37 @@ lode_json_level_rows (JsonArray   *rows,
 
   return TRUE;
 }
+
+gboolean
+lode_json_symbol_rows (JsonArray                *rows,
+                       const LodeJsonSymbolRows *layout,
+                       GPtrArray                *symbols,
+                       GError                  **error)
+{
+  const char *const *name = layout->names;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *item = lode_json_node_object (json_array_get_element (rows, i), layout->row, error);
+      const char *symbol, *base, *quote, *type, *status;
+
+      if (item == NULL
+          || !lode_json_member_string (item, name[0], TRUE, &symbol, error)
+          || !lode_json_member_string (item, name[1], TRUE, &base, error)
+          || !lode_json_member_string (item, name[2], TRUE, &quote, error)
+          || !lode_json_member_string (item, name[3], FALSE, &type, error)
+          || !lode_json_member_string (item, name[4], FALSE, &status, error))
+        {
+          g_prefix_error (error, "%s %u: ", layout->row, i);
+          return FALSE;
+        }
+
+      if (g_strcmp0 (type, layout->type) != 0
+          || (status != NULL && !g_str_equal (status, layout->status)))
+        continue;
+
+      g_ptr_array_add (symbols, lode_symbol_info_new (symbol, base, quote, 1.0));
+    }
+
+  return TRUE;
+}

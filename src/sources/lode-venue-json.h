@@ -142,6 +142,24 @@ gboolean    lode_json_level_rows       (JsonArray    *rows,
                                         GArray       *levels,
                                         GError      **error);
 
+/* Instrument rows: symbol, base and quote (required), contract type and
+ * status (optional), in that order in @names. Those of contract type
+ * @type whose status is @status or missing are listed. */
+typedef struct
+{
+  const char *row;        /* "symbols" */
+  const char *names[5];
+  const char *type;
+  const char *status;
+} LodeJsonSymbolRows;
+
+/* The listed instruments of @rows appended to @symbols (LodeSymbolInfo,
+ * contract value 1). */
+gboolean    lode_json_symbol_rows      (JsonArray                *rows,
+                                        const LodeJsonSymbolRows *layout,
+                                        GPtrArray                *symbols,
+                                        GError                  **error);
+
 /* Sorts ascending by time and drops duplicate times (keeping the element
  * seen last), whatever order the venue used. */
 void        lode_candles_sort_unique   (GArray       *candles);
