@@ -9,6 +9,7 @@
 
 #include "lode-axes.h"
 #include "lode-chart-render.h"
+#include "lode-prints-render.h"
 #include "lode-format.h"
 
 /* Grid spacing of the placeholder frame, in pixels. */
@@ -1933,6 +1934,7 @@ lode_chart_render_base (cairo_t                *cr,
       draw_highlight (&c);
       draw_depth_bands (&c);    /* order flow (issue 6) */
       draw_candles (&c);
+      lode_chart_render_prints (cr, view, palette, frame);  /* issue 6 */
       draw_last_price_line (&c);
       draw_profile (&c);
       /* Order flow (issue 6): the book beside the profile, the cascade. */

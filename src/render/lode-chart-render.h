@@ -8,6 +8,7 @@
 #include "lode-cascade.h"
 #include "lode-colormap.h"
 #include "lode-confluence.h"
+#include "lode-flow.h"
 #include "lode-snapshot.h"
 #include "lode-view.h"
 
@@ -72,6 +73,12 @@ typedef struct
   const GArray   *confluence;
   gboolean        has_cascade;
   double          cascade_trigger;
+  /* Live liquidation prints (issue 6), ascending by time: bubbles at their
+   * time and price, area ∝ USD notional, coloured by the side liquidated,
+   * fading with age relative to @prints_now_ms (0: the last candle's end). */
+  const LodeLiqPrint *prints;
+  gsize               n_prints;
+  gint64              prints_now_ms;
 } LodeChartFrame;
 
 /* Defaults: no snapshot, smoothed mode, magma, gamma 1, profile and
