@@ -89,23 +89,12 @@ klines_page (LodePager  *pager,
              GError    **error)
 {
   g_autoptr(GArray) page = lode_binance_parse_klines (body, error);
-  const LodeCandle *last;
 
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < pager->page_limit || page->len == 0)
-    {
-      pager->done = TRUE;
-      return TRUE;
-    }
-
-  last = &g_array_index (page, LodeCandle, page->len - 1);
-  if (last->time_ms < pager->cursor_ms)
-    pager->done = TRUE;  /* the venue ignored startTime: stop, do not loop */
-  pager->cursor_ms = last->time_ms + pager->query.interval_ms;
-
+  /* A venue that ignored startTime ends the walk rather than loop it. */
+  lode_pager_add_page_forward (pager, page, pager->page_limit);
   return TRUE;
 }
 
@@ -169,23 +158,13 @@ data_page (LodePager  *pager,
 {
   DataSeries *series = pager->venue_data;
   g_autoptr(GArray) page = series->parse (body, error);
-  gint64 oldest;
 
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < DATA_MAX)
-    {
-      pager->done = TRUE;
-      return TRUE;
-    }
-
-  oldest = g_array_index (page, LodePoint, 0).time_ms;
-  if (oldest <= pager->keep_from || oldest > pager->cursor_ms)
-    pager->done = TRUE;
-  pager->cursor_ms = oldest - 1;
-
+  lode_pager_add_page_backward (pager, page, DATA_MAX, FALSE);
+  if (pager->cursor_ms < pager->keep_from)
+    pager->done = TRUE;  /* the page reached back to keep_from */
   return TRUE;
 }
 
@@ -279,12 +258,8 @@ funding_page (LodePager  *pager,
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < FUNDING_MAX)
-    pager->done = TRUE;
-  else
+  if (lode_pager_add_page (pager, page, FUNDING_MAX))
     pager->cursor_ms = g_array_index (page, LodePoint, page->len - 1).time_ms + 1;
-
   return TRUE;
 }
 

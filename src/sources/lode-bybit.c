@@ -108,23 +108,12 @@ klines_page (LodePager  *pager,
              GError    **error)
 {
   g_autoptr(GArray) page = lode_bybit_parse_klines (body, error);
-  gint64 oldest;
 
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < pager->page_limit || page->len == 0)
-    {
-      pager->done = TRUE;
-      return TRUE;
-    }
-
-  oldest = g_array_index (page, LodeCandle, 0).time_ms;
-  if (oldest > pager->cursor_ms)
-    pager->done = TRUE;  /* the venue ignored `end`: stop, do not loop */
-  pager->cursor_ms = oldest - 1;
-
+  /* A venue that ignored `end` ends the walk rather than loop it. */
+  lode_pager_add_page_backward (pager, page, pager->page_limit, FALSE);
   return TRUE;
 }
 
@@ -383,12 +372,8 @@ funding_page (LodePager  *pager,
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < FUNDING_MAX)
-    pager->done = TRUE;
-  else
+  if (lode_pager_add_page (pager, page, FUNDING_MAX))
     pager->cursor_ms = g_array_index (page, LodePoint, 0).time_ms - 1;
-
   return TRUE;
 }
 

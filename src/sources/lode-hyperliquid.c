@@ -103,23 +103,11 @@ candles_page (LodePager  *pager,
               GError    **error)
 {
   g_autoptr(GArray) page = lode_hyperliquid_parse_candles (body, error);
-  gint64 last;
 
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < PAGE_MAX || page->len == 0)
-    {
-      pager->done = TRUE;
-      return TRUE;
-    }
-
-  last = g_array_index (page, LodeCandle, page->len - 1).time_ms;
-  if (last < pager->cursor_ms)
-    pager->done = TRUE;
-  pager->cursor_ms = last + pager->query.interval_ms;
-
+  lode_pager_add_page_forward (pager, page, PAGE_MAX);
   return TRUE;
 }
 
@@ -284,12 +272,8 @@ funding_page (LodePager  *pager,
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < PAGE_MAX)
-    pager->done = TRUE;
-  else
+  if (lode_pager_add_page (pager, page, PAGE_MAX))
     pager->cursor_ms = g_array_index (page, LodePoint, page->len - 1).time_ms + 1;
-
   return TRUE;
 }
 

@@ -91,23 +91,13 @@ candles_page (LodePager  *pager,
               GError    **error)
 {
   g_autoptr(GArray) page = lode_okx_parse_candles (body, error);
-  gint64 oldest;
 
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < pager->page_limit || page->len == 0)
-    {
-      pager->done = TRUE;
-      return TRUE;
-    }
-
-  oldest = g_array_index (page, LodeCandle, 0).time_ms;
-  if (oldest >= pager->cursor_ms)
-    pager->done = TRUE;  /* `after` was not honoured: stop, do not loop */
-  pager->cursor_ms = oldest;
-
+  /* `after` excludes its own ts; a venue that ignored it ends the walk
+   * rather than loop it. */
+  lode_pager_add_page_backward (pager, page, pager->page_limit, TRUE);
   return TRUE;
 }
 
@@ -166,23 +156,11 @@ rubik_page (LodePager  *pager,
 {
   RubikSeries *series = pager->venue_data;
   g_autoptr(GArray) page = series->parse (body, error);
-  gint64 oldest;
 
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < RUBIK_MAX)
-    {
-      pager->done = TRUE;
-      return TRUE;
-    }
-
-  oldest = g_array_index (page, LodePoint, 0).time_ms;
-  if (oldest > pager->cursor_ms)
-    pager->done = TRUE;
-  pager->cursor_ms = oldest - 1;
-
+  lode_pager_add_page_backward (pager, page, RUBIK_MAX, FALSE);
   return TRUE;
 }
 
@@ -276,12 +254,8 @@ funding_page (LodePager  *pager,
   if (page == NULL)
     return FALSE;
 
-  g_array_append_vals (pager->rows, page->data, page->len);
-  if (page->len < FUNDING_MAX)
-    pager->done = TRUE;
-  else
+  if (lode_pager_add_page (pager, page, FUNDING_MAX))
     pager->cursor_ms = g_array_index (page, LodePoint, 0).time_ms;
-
   return TRUE;
 }
 

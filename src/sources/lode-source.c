@@ -423,6 +423,63 @@ lode_pager_pages_for (gint64 span_ms,
   return (guint) MAX ((rows + per_page - 1) / per_page, 1);
 }
 
+static gint64
+page_time (LodePager *pager,
+           GArray    *page,
+           guint      index)
+{
+  return pager->is_candles ? g_array_index (page, LodeCandle, index).time_ms
+                           : g_array_index (page, LodePoint, index).time_ms;
+}
+
+gboolean
+lode_pager_add_page (LodePager *pager,
+                     GArray    *page,
+                     guint      full)
+{
+  g_array_append_vals (pager->rows, page->data, page->len);
+  if (page->len < full || page->len == 0)
+    {
+      pager->done = TRUE;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+lode_pager_add_page_forward (LodePager *pager,
+                             GArray    *page,
+                             guint      full)
+{
+  gint64 last;
+
+  if (!lode_pager_add_page (pager, page, full))
+    return;
+
+  last = page_time (pager, page, page->len - 1);
+  if (last < pager->cursor_ms)
+    pager->done = TRUE;
+  pager->cursor_ms = last + pager->query.interval_ms;
+}
+
+void
+lode_pager_add_page_backward (LodePager *pager,
+                              GArray    *page,
+                              guint      full,
+                              gboolean   exclusive)
+{
+  gint64 next;
+
+  if (!lode_pager_add_page (pager, page, full))
+    return;
+
+  next = page_time (pager, page, 0) - (exclusive ? 0 : 1);
+  if (next >= pager->cursor_ms)
+    pager->done = TRUE;
+  pager->cursor_ms = next;
+}
+
 static void pager_next (GTask *task);
 
 /* Sorted, unique, within [keep_from, keep_until]. */

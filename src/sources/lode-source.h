@@ -272,6 +272,27 @@ void        lode_pager_run                        (LodePager              *pager
                                                    GAsyncReadyCallback     callback,
                                                    gpointer                user_data);
 void        lode_pager_free                       (LodePager              *pager);
+/* For parse_page: appends @page (rows of the pager's kind) to the rows.
+ * A page of fewer than @full rows is the last: the pager is done and
+ * this returns FALSE; TRUE when it was full. */
+gboolean    lode_pager_add_page                   (LodePager              *pager,
+                                                   GArray                 *page,
+                                                   guint                   full);
+/* lode_pager_add_page () for a walk forward in time, cursor_ms the start
+ * of the next page: a full page moves it one candle interval past its
+ * last row, and ends the walk if that row is before the cursor (the
+ * venue ignored it). */
+void        lode_pager_add_page_forward           (LodePager              *pager,
+                                                   GArray                 *page,
+                                                   guint                   full);
+/* lode_pager_add_page () for a walk backward in time, cursor_ms the
+ * newest time the next page may hold (@exclusive: the oldest it may not):
+ * a full page moves it before its oldest row, and ends the walk if that
+ * does not move it back (the venue ignored it). */
+void        lode_pager_add_page_backward          (LodePager              *pager,
+                                                   GArray                 *page,
+                                                   guint                   full,
+                                                   gboolean                exclusive);
 /* The pages of @per_page rows that @span_ms of rows @step_ms apart need,
  * at least 1: what pages_expected is set to. */
 guint       lode_pager_pages_for                  (gint64                  span_ms,
