@@ -6,7 +6,8 @@
 
 #include "lode-venue-test.h"
 
-#define HOUR_MS G_GINT64_CONSTANT (3600000)
+#define MINUTE_MS G_GINT64_CONSTANT (60000)
+#define HOUR_MS   (60 * MINUTE_MS)
 
 void
 lode_venue_fixture_setup (LodeVenueFixture *f,
@@ -175,6 +176,26 @@ lode_venue_fixture_assert_candles (LodeVenueFixture *f,
       g_assert_cmpfloat (candles[i].close, ==, expected.close);
       g_assert_cmpfloat (candles[i].volume, ==, expected.volume);
     }
+}
+
+void
+lode_venue_fixture_assert_minute_paging (LodeVenueFixture *f,
+                                         guint             n,
+                                         const char       *path,
+                                         guint             n_pages)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
+  gint64 start = end - n * MINUTE_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, start, end, NULL,
+                                                                &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (candles->len, ==, n);
+  lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
+                                     start, MINUTE_MS);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, path), ==, n_pages);
+  g_assert_cmpuint (f->last_done, ==, n_pages);
 }
 
 void

@@ -77,6 +77,13 @@ void          lode_venue_fixture_assert_candles   (LodeVenueFixture  *f,
                                                    gsize              n,
                                                    gint64             start_ms,
                                                    gint64             interval_ms);
+/* @n one-minute candles up to an hour before the mock's hour come in
+ * @n_pages requests of @path, equal to the mock's, the progress ending
+ * at @n_pages. */
+void          lode_venue_fixture_assert_minute_paging (LodeVenueFixture *f,
+                                                       guint             n,
+                                                       const char       *path,
+                                                       guint             n_pages);
 /* The source says @id and @label, and a second one made without a base
  * URL has @default_base_url. */
 void          lode_venue_fixture_assert_identity  (LodeVenueFixture  *f,

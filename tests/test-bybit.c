@@ -184,18 +184,7 @@ static void
 test_klines_paging (Fixture       *f,
                     gconstpointer  data)
 {
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
-  gint64 start = end - 2500 * MINUTE_MS;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, start, end, NULL,
-                                                                &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpuint (candles->len, ==, 2500);
-  lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
-                                     start, MINUTE_MS);
-  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 3);
-  g_assert_cmpuint (f->last_done, ==, 3);
+  lode_venue_fixture_assert_minute_paging (f, 2500, KLINE_PATH, 3);
 }
 
 static void

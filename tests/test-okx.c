@@ -179,18 +179,7 @@ static void
 test_candles_paging (Fixture       *f,
                      gconstpointer  data)
 {
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS - HOUR_MS;
-  gint64 start = end - 700 * MINUTE_MS;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, start, end, NULL,
-                                                                &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpuint (candles->len, ==, 700);
-  lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
-                                     start, MINUTE_MS);
-  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, CANDLES_PATH), ==, 3);
-  g_assert_cmpuint (f->last_done, ==, 3);
+  lode_venue_fixture_assert_minute_paging (f, 700, CANDLES_PATH, 3);
 }
 
 /* Day candles in their UTC form: midnight UTC, not 16:00 (UTC+8). */
@@ -206,7 +195,7 @@ test_day_candles_utc (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 30);
   lode_venue_fixture_assert_candles (f, (const LodeCandle *) (void *) candles->data, candles->len,
-                             end - 30 * DAY_MS, DAY_MS);
+                                     end - 30 * DAY_MS, DAY_MS);
 }
 
 static void
