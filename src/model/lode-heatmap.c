@@ -92,10 +92,10 @@ lode_heatmap_view_get_row (const LodeHeatmapView *view,
                        view->rows / (view->price_max - view->price_min), view->rows);
 }
 
-/* First column in [c_lo, c_hi) whose b_c ≥ x (c_hi if none), x ≤ b_max.
- * For a single model b_c is the view's formula and this is arithmetic
- * (b_c ≥ x ⟺ (c + 1) · N ≥ y · C with y = x − first + 1); a table would be
- * a cache miss per level. Merged views use the table. */
+/* The first column in [c_lo, c_hi] whose b_c ≥ x (c_hi if none). For a
+ * single model b_c is the view's formula and this is arithmetic (b_c ≥ x
+ * ⟺ (c + 1) · N ≥ y · C with y = x − first + 1, see column_of_regular());
+ * a table would be a cache miss per level. Merged views use the table. */
 typedef struct
 {
   const guint32 *table;
@@ -107,59 +107,280 @@ typedef struct
   guint          c_hi;
 } ColumnMap;
 
-static inline guint
-column_of (const ColumnMap *m,
-           gsize            x)
+/* The difference arrays hold RING columns (a multiple of TILE): the tile
+ * being made and the next ones, a ring of about a megabyte that stays in
+ * the second-level cache. Most levels that a view shows are gone within a
+ * few dozen columns; a removal further ahead waits in a list for its tile
+ * to enter the ring, in chunks written and read sequentially. A key is the
+ * index in the ring. */
+#define RING (4 * TILE)
+#define BUCKET_CHUNK 504
+
+typedef struct
 {
-  gint64 y, yc, c;
+  guint32 next;   /* the tile's previous chunk; chunk 0 ends every list */
+  guint32 count;
+  guint32 key[BUCKET_CHUNK];
+  double  w[BUCKET_CHUNK];
+} BucketChunk;
 
-  if (m->table != NULL)
-    return m->table[x];
+/* Levels examined per batch of the filter below. */
+#define BATCH 256
 
-  if (x + 1 <= m->first)
-    return m->c_lo;
-  y = (gint64) (x + 1 - m->first);
-  yc = y * (gint64) m->columns;
+/* §6 smoothing kernels of a view, one per source row r: weights for the
+ * rows r − reach … r + reach, reach = min (⌊3σ⌋, rows − 1), normalised over
+ * the whole truncated kernel (the part beyond the view included), so that
+ * a row's spread is one contiguous multiply-add. */
+typedef struct
+{
+  guint   *reach;
+  gsize   *offset;   /* into weight, of the weight of row r − reach */
+  double  *weight;
+} Kernels;
 
-  /* ⌈y·C/N⌉ − 1 without a 64-bit division (a dozen cycles of latency per
-   * level): a floating-point guess (signed, which converts in one
-   * instruction), then made exact with a product or two. */
-  c = (gint64) (y * m->ratio);
-  while (c > 0 && c * (gint64) m->n_candles >= yc)
-    c--;
-  while (c * (gint64) m->n_candles < yc)
-    c++;
-  c = c > 0 ? c - 1 : 0;
+static void kernels_init  (Kernels *k,
+                           guint    rows,
+                           double   price_min,
+                           double   delta);
+static void kernels_clear (Kernels *k);
 
-  return (guint) CLAMP (c, (gint64) m->c_lo, (gint64) m->c_hi);
+/* row_of_price() without a branch: row @rows for a price outside the
+ * view. @bound[r] is row_boundary (r), r = 0 … rows. */
+static inline guint
+row_or_past (double        price,
+             double        price_min,
+             double        price_max,
+             double        inv_delta,
+             const double *bound,
+             guint         rows)
+{
+  double x = (price - price_min) * inv_delta;
+  gint64 r;
+
+  x = x > 0 ? x : 0;
+  x = x < rows - 1 ? x : rows - 1;
+  r = (gint64) x;
+  r -= price < bound[r];
+  r += price >= bound[r + 1];
+  r = r > 0 ? r : 0;
+  r = r < (gint64) rows - 1 ? r : (gint64) rows - 1;
+
+  return (price >= price_min) & (price < price_max) ? (guint) r : rows;
 }
 
-/* Adds @model's §5 grid for the columns whose snapshots are @bcol (one per
- * column, ascending; < 0 or ≥ n = empty) into @out, keeping only the sides
- * @mode shows.
+/* ColumnMap for the regular views, without a branch or a division:
+ * ⌈y·C/N⌉ − 1 from a floating-point guess that is the floor of y·C/N or,
+ * when that is an integer, one below it (the product's relative error is
+ * ~2^−52, and a quotient that is not an integer is at least 1/N below the
+ * next one: the guess cannot cross it while N · C < 2^51), made exact by
+ * one product. */
+static inline guint
+column_of_regular (const ColumnMap *m,
+                   gsize            x)
+{
+  gint64 y = (gint64) x + 1 - (gint64) m->first;
+  gint64 c = (gint64) ((double) y * m->ratio);
+
+  c += c * (gint64) m->n_candles < y * (gint64) m->columns;
+  c -= 1;
+  c = c > (gint64) m->c_lo ? c : (gint64) m->c_lo;
+  c = c < (gint64) m->c_hi ? c : (gint64) m->c_hi;
+
+  return (guint) c;
+}
+
+/* sd[o] += g[o] · d and scd[o] += dl for o in [0, n). */
+static inline void
+spread (double       *restrict sd,
+        double       *restrict scd,
+        const double *restrict g,
+        double                 d,
+        double                 dl,
+        guint                  n)
+{
+  for (guint o = 0; o < n; o++)
+    {
+      sd[o] += g[o] * d;
+      scd[o] += dl;
+    }
+}
+
+/* Two lanes of double: SSE2, the build's baseline. */
+typedef double LodeDouble2 __attribute__ ((vector_size (16)));
+typedef gint64 LodeInt2 __attribute__ ((vector_size (16)));
+typedef float LodeFloat2 __attribute__ ((vector_size (8)));
+
+static inline LodeDouble2
+load2 (const double *p)
+{
+  LodeDouble2 v;
+
+  memcpy (&v, p, sizeof v);
+
+  return v;
+}
+
+/* One column's step of two rows' running sums: s = m ≠ 0 ? s · carry + v
+ * : 0, m the live count (a row without live levels is exactly 0). */
+static inline LodeDouble2
+sweep_step (LodeDouble2 s,
+            LodeDouble2 m,
+            LodeDouble2 v,
+            LodeDouble2 carry)
+{
+  const LodeDouble2 zero = { 0, 0 };
+
+  s = s * carry + v;
+
+  return (LodeDouble2) ((LodeInt2) s & (m != zero));
+}
+
+/* The cells of two rows: s · factor as a float where s > 0, else 0. */
+static inline LodeFloat2
+sweep_cells (LodeDouble2 s,
+             LodeDouble2 factor)
+{
+  const LodeDouble2 zero = { 0, 0 };
+
+  s = (LodeDouble2) ((LodeInt2) s & (s > zero));
+
+  return __builtin_convertvector (s * factor, LodeFloat2);
+}
+
+/* The prefix sums of a tile's difference (@width columns of @stride,
+ * column-major; counts as doubles, exact up to 2^53) along each row, from
+ * the running @sum and @live, written (or added) to the grid's rows at
+ * @out. Four rows at a time in two-lane vectors: each row's sum is a chain
+ * of dependent operations, and several chains keep the core busy. */
+static void
+sweep_tile (const double *restrict vd,
+            const double *restrict cd,
+            guint                  stride,
+            guint                  rows,
+            guint                  width,
+            const double *restrict col_carry,
+            const double *restrict col_factor,
+            double       *restrict sum,
+            double       *restrict live,
+            float        *restrict out,
+            gsize                  columns,
+            gboolean               add)
+{
+  guint r = 0;
+
+  for (; r + 4 <= rows; r += 4)
+    {
+      LodeDouble2 s01 = load2 (sum + r), s23 = load2 (sum + r + 2);
+      LodeDouble2 m01 = load2 (live + r), m23 = load2 (live + r + 2);
+      float *restrict d0 = out + (gsize) r * columns;
+      float *restrict d1 = d0 + columns;
+      float *restrict d2 = d1 + columns;
+      float *restrict d3 = d2 + columns;
+
+      for (guint t = 0; t < width; t++)
+        {
+          const double *v = vd + (gsize) t * stride + r;
+          const double *n = cd + (gsize) t * stride + r;
+          LodeDouble2 carry = { col_carry[t], col_carry[t] };
+          LodeDouble2 f = { col_factor[t], col_factor[t] };
+          LodeFloat2 x01, x23;
+
+          m01 += load2 (n);
+          m23 += load2 (n + 2);
+          s01 = sweep_step (s01, m01, load2 (v), carry);
+          s23 = sweep_step (s23, m23, load2 (v + 2), carry);
+          x01 = sweep_cells (s01, f);
+          x23 = sweep_cells (s23, f);
+          if (add)
+            {
+              d0[t] += x01[0];
+              d1[t] += x01[1];
+              d2[t] += x23[0];
+              d3[t] += x23[1];
+            }
+          else
+            {
+              d0[t] = x01[0];
+              d1[t] = x01[1];
+              d2[t] = x23[0];
+              d3[t] = x23[1];
+            }
+        }
+      memcpy (sum + r, &s01, sizeof s01);
+      memcpy (sum + r + 2, &s23, sizeof s23);
+      memcpy (live + r, &m01, sizeof m01);
+      memcpy (live + r + 2, &m23, sizeof m23);
+    }
+
+  for (; r < rows; r++)
+    {
+      double s = sum[r];
+      double m = live[r];
+      float *restrict d = out + (gsize) r * columns;
+
+      for (guint t = 0; t < width; t++)
+        {
+          float x;
+
+          m += cd[(gsize) t * stride + r];
+          s = m != 0 ? s * col_carry[t] + vd[(gsize) t * stride + r] : 0;
+          x = s > 0 ? (float) (s * col_factor[t]) : 0.0f;
+          if (add)
+            d[t] += x;
+          else
+            d[t] = x;
+        }
+      sum[r] = s;
+      live[r] = m;
+    }
+}
+
+/* Writes (or, if @add, adds) @model's §5 grid for the columns whose
+ * snapshots are @bcol (one per column, ascending; < 0 or ≥ n = empty) into
+ * @out, keeping only the sides @mode shows, smoothed (§6) if @kernels is
+ * not NULL.
  *
- * §10: one difference array per row over the columns. A level created at j
- * and live until end covers the columns c with j ≤ b_c < end; in S_{b_c}
- * its amount is a · exp (L[b_c] − L[j]) with L the running log decay, so it
- * adds a · exp (G − L[j]) at its first column and removes it after its last,
- * and after the prefix sum each column is multiplied by exp (L[b_c] − G).
- * G is not one number for the whole view: L can fall by thousands over a
- * year of data and exp (−L[j]) would overflow. The columns are cut into
- * blocks whose decay spans at most BLOCK_LOG_SPAN; G_β is the block's most
- * decayed candle, a running sum is carried into the next block by the factor
- * exp (G_{β+1} − G_β) ≤ 1, and a level's removal is expressed in the base of
- * the block it ends in. Every exp() then has an argument in
- * [−BLOCK_LOG_SPAN, BLOCK_LOG_SPAN] or below (pure decay, where underflow to
- * 0 is the right answer).
+ * §10: one difference array per row over the columns, then a prefix sum,
+ * then the per-column factor, a tile of TILE columns at a time: the
+ * difference arrays are a ring of RING columns (in cache) and the prefix
+ * sums run along the rows of the grid as it is laid out. A level created at
+ * j and live until end covers the columns c with j ≤ b_c < end: it is added
+ * at its first column (levels come in creation order: in the tile being
+ * made) and removed at the first column whose snapshot no longer has it, in
+ * the ring or, further ahead, queued until its tile enters the ring. Only
+ * levels live at a column's snapshot are touched, picked out by their end
+ * alone (§10: no step is levels × columns).
+ *
+ * In S_{b_c} the level's amount is a · exp (L[b_c] − L[j]), L the running
+ * log decay: the sums hold a · exp (G − L[j]) and each column is multiplied
+ * by exp (L[b_c] − G). G is not one number for the whole view: L can fall
+ * by thousands over a year of data and exp (−L[j]) would overflow. The
+ * columns are cut into blocks whose decay spans at most BLOCK_LOG_SPAN; G_β
+ * is the block's most decayed candle, the running sums are carried into
+ * the next block by the factor exp (G_{β+1} − G_β) ≤ 1, and a level's
+ * removal is expressed in the base of the block it ends in. Every exp()
+ * then has an argument in [−BLOCK_LOG_SPAN, BLOCK_LOG_SPAN] or below (pure
+ * decay, where underflow to 0 is the right answer). Where no restart of the
+ * model's decay run lies between j and G_β's candle, exp (G_β − L[j]) is
+ * the ratio of the runs, and the model stores a / run[j] (the common case:
+ * one product a level).
  *
  * Rounding in the removals leaves residues of ~1e−16 of a row's past sums
- * where the exact result is 0, so a second, integer difference array counts
- * the live levels per cell and a cell with none is exactly 0. */
+ * where the exact result is 0, so the live levels are counted per row too
+ * and a cell with none is exactly 0.
+ *
+ * §6 smoothing is linear and commutes with the prefix sums over columns:
+ * each column's difference is smoothed (only its rows that changed are
+ * spread, O(changed rows · 6σ), exact for any σ), then summed as above. A
+ * smoothed cell is exactly 0 when no live level lies within its row's
+ * reach, which the counts, spread the same way, tell. */
 static void
 accumulate_model (const LodeLiqModel    *model,
                   const gssize          *bcol,
                   gboolean               regular,
                   const LodeHeatmapView *view,
+                  const Kernels         *kernels,
+                  gboolean               add,
                   float                 *out)
 {
   const guint C = view->columns;
@@ -168,8 +389,8 @@ accumulate_model (const LodeLiqModel    *model,
   const double inv_delta = 1.0 / delta;
   const double *L = lode_liq_model_get_log_decay (model);
   gsize n = lode_market_get_n_candles (lode_liq_model_get_market (model));
-  const LodeModelLevel *levels;
-  gsize n_levels;
+  guint lookback = lode_liq_model_get_params (model)->lookback;
+  LodeModelLevelArrays lv;
   guint c_lo = 0, c_hi = C;
   gsize b_max;
   g_autofree guint32 *col_first = NULL;
@@ -178,33 +399,51 @@ accumulate_model (const LodeLiqModel    *model,
   g_autofree double *block_base = NULL;
   g_autofree gsize *block_cand = NULL;   /* the candle of each block's base */
   g_autofree gsize *block_chunk = NULL;  /* its chunk of the decay run */
+  g_autofree double *conv = NULL;        /* removal factors, see below */
+  guint conv_block = G_MAXUINT;
   const gsize *chunks;
   gsize n_chunks;
-  gsize next_chunk = 0;
   const double *run = lode_liq_model_get_decay_run (model, &chunks, &n_chunks);
   g_autofree double *col_factor = NULL;
-  g_autofree double *carry = NULL;
+  g_autofree double *col_carry = NULL;
+  g_autofree double *bound = NULL;
   LodeModelScratch *scratch;
-  gsize need;
-  double *vdiff;
-  gint32 *cdiff;
-  g_autofree double *sum = NULL;
-  g_autofree gint32 *live = NULL;
-  g_autofree float *tile = NULL;
+  BucketChunk *pool;
+  gsize pool_size, pool_used;
+  g_autofree guint32 *head = NULL;
+  guint n_tiles;
+  const guint stride = R + 1;         /* a column: the rows, then row R for
+                                       * the levels outside the view */
+  g_autofree double *vdiff = NULL;    /* RING × stride, column-major */
+  g_autofree double *cdiff = NULL;    /* live counts */
+  g_autofree double *sdiff = NULL;    /* @kernels: a tile of vdiff smoothed */
+  g_autofree double *scdiff = NULL;
+  g_autofree double *sum = NULL;      /* per row */
+  g_autofree double *live = NULL;
+  gsize batch[BATCH];
+  guint32 b_row[BATCH], b_end[BATCH], b_col[BATCH];
+  double b_w[BATCH];
+  const double pmin = view->price_min, pmax = view->price_max;
   guint n_blocks = 0;
-  gsize cur_j = G_MAXSIZE;
-  gsize cs_j = G_MAXSIZE;
-  guint cs_cached = 0;
-  double cur_w = 0;
-  gboolean want[2];
+  gsize j = 0, k = 0;
+  guint side_mask;
 
-  want[LODE_SIDE_LONG] = view->mode != LODE_RENDER_MODE_SHORT;
-  want[LODE_SIDE_SHORT] = view->mode != LODE_RENDER_MODE_LONG;
+  side_mask = (view->mode != LODE_RENDER_MODE_SHORT ? 1u << LODE_SIDE_LONG : 0)
+              | (view->mode != LODE_RENDER_MODE_LONG ? 1u << LODE_SIDE_SHORT : 0);
 
   while (c_lo < C && bcol[c_lo] < 0)
     c_lo++;
   while (c_hi > c_lo && bcol[c_hi - 1] >= (gssize) n)
     c_hi--;
+  if (!add)
+    for (guint r = 0; r < R; r++)
+      {
+        memset (out + (gsize) r * C, 0, c_lo * sizeof (float));
+        if (c_hi > c_lo)
+          memset (out + (gsize) r * C + c_hi, 0, (C - c_hi) * sizeof (float));
+        else
+          memset (out + (gsize) r * C + c_lo, 0, (C - c_lo) * sizeof (float));
+      }
   if (c_lo >= c_hi)
     return;
   b_max = (gsize) bcol[c_hi - 1];
@@ -235,7 +474,7 @@ accumulate_model (const LodeLiqModel    *model,
   block_cand = g_new (gsize, C + 1);
   block_chunk = g_new (gsize, C + 1);
   col_factor = g_new (double, C);
-  carry = g_new (double, C + 1);
+  col_carry = g_new (double, C);
   {
     guint start = c_lo;
 
@@ -255,141 +494,254 @@ accumulate_model (const LodeLiqModel    *model,
           {
             block_of[c] = n_blocks;
             col_factor[c] = exp (L[bcol[c]] - block_base[n_blocks]);
+            /* Entering a block, the sums are carried into its base (a
+             * product by 1 elsewhere, which is exact). */
+            col_carry[c] = c == start && c > c_lo
+                           ? exp (block_base[n_blocks] - block_base[n_blocks - 1]) : 1.0;
           }
         n_blocks++;
         start = end;
       }
     block_of[c_hi] = n_blocks - 1;
-    for (guint b = 0; b + 1 < n_blocks; b++)
-      carry[b] = exp (block_base[b + 1] - block_base[b]);
   }
+  /* conv[be]: a removal in block be of a level added in block bs is the
+   * added weight times exp (G_be − G_bs) ≤ 1; times 1 exactly for be = bs.
+   * The last entry is for the levels that outlive the view. */
+  conv = g_new (double, n_blocks + 1);
+  conv[n_blocks] = 0;
 
-  /* Column-major: the adds of consecutive levels fall in one or two
-   * neighbouring columns, a few pages, not one page per row. The arrays
-   * live in the model's scratch (all zero between calls: the sweep below
-   * clears what it reads). */
-  need = (gsize) (C + 1) * R * (sizeof (double) + sizeof (gint32));
+  bound = g_new (double, R + 1);
+  for (guint r = 0; r <= R; r++)
+    bound[r] = row_boundary (view->price_min, view->price_max, delta, R, r);
+
+  /* Column-major: the adds of consecutive levels fall in one column. */
+  vdiff = g_new0 (double, (gsize) RING * stride);
+  cdiff = g_new0 (double, (gsize) RING * stride);
+
+  /* The waiting removals live in the model's scratch between calls (fresh
+   * pages would cost a fault each). Chunk 0 is a full sentinel that ends
+   * every list. */
+  n_tiles = (c_hi - c_lo + TILE - 1) / TILE;
   scratch = lode_liq_model_take_scratch (model);
-  if (scratch == NULL || scratch->size < need)
+  if (scratch == NULL)
+    scratch = g_new0 (LodeModelScratch, 1);
+  pool = scratch->data;
+  pool_size = scratch->size / sizeof (BucketChunk);
+  if (pool_size < 16)
     {
-      g_clear_pointer (&scratch, lode_model_scratch_free);
-      scratch = g_new0 (LodeModelScratch, 1);
-      scratch->data = g_malloc0 (need);
-      scratch->size = need;
+      pool_size = 16;
+      pool = g_renew (BucketChunk, pool, pool_size);
     }
-  vdiff = scratch->data;
-  cdiff = (gint32 *) (vdiff + (gsize) (C + 1) * R);
+  pool[0].next = 0;
+  pool[0].count = BUCKET_CHUNK;
+  pool_used = 1;
+  head = g_new (guint32, n_tiles);
+  for (guint q = 0; q < n_tiles; q++)
+    head[q] = 0;
 
-  levels = lode_liq_model_get_levels (model, &n_levels);
-  for (gsize k = 0; k < n_levels; k++)
+  if (kernels != NULL)
     {
-      const LodeModelLevel *l = &levels[k];
-      guint cs, ce;
-      gint r;
-      double w;
-
-      /* Levels are in creation order: nothing later can be visible. */
-      if (l->created > b_max)
-        break;
-      if (!want[l->side])
-        continue;
-
-      if (l->created != cs_j)
-        {
-          cs_j = l->created;
-          cs_cached = column_of (&map, cs_j);
-        }
-      cs = cs_cached;
-      /* Gone before its first column's snapshot: never visible. */
-      if (cs >= c_hi || l->end <= (gsize) bcol[cs])
-        continue;
-      ce = l->end > b_max ? c_hi : column_of (&map, l->end);
-      if (cs >= ce)
-        continue;
-
-      r = row_of_price (l->price, view->price_min, view->price_max, delta, inv_delta, R);
-      if (r < 0)
-        continue;
-
-      /* exp (G_bs − L[j]) once per creating candle, as a ratio of the
-       * model's running products when no restart lies between. */
-      if (l->created != cur_j)
-        {
-          guint bs = block_of[cs];
-
-          cur_j = l->created;
-          while (next_chunk < n_chunks && chunks[next_chunk] <= cur_j)
-            next_chunk++;
-          cur_w = block_chunk[bs] == next_chunk
-                  ? run[block_cand[bs]] / run[cur_j]
-                  : exp (block_base[bs] - L[cur_j]);
-        }
-      w = l->amount * cur_w;
-
-      vdiff[(gsize) cs * R + r] += w;
-      cdiff[(gsize) cs * R + r] += 1;
-      if (ce < c_hi)
-        {
-          guint bs = block_of[cs], be = block_of[ce];
-
-          /* In the base of the block it ends in: exp (G_be − G_bs) ≤ 1. */
-          vdiff[(gsize) ce * R + r] -= bs == be ? w
-                                       : block_chunk[bs] == block_chunk[be]
-                                       ? w * (run[block_cand[be]] / run[block_cand[bs]])
-                                       : w * exp (block_base[be] - block_base[bs]);
-          cdiff[(gsize) ce * R + r] -= 1;
-        }
+      sdiff = g_new0 (double, (gsize) stride * TILE);
+      scdiff = g_new0 (double, (gsize) stride * TILE);
     }
-
-  /* The sweep runs down the columns with one running sum per row and
-   * writes the grid (row-major) through a tile of TILE columns, so that
-   * each row receives whole cache lines. Its loops are kept simple and
-   * branch-free: they run over every cell. */
   sum = g_new0 (double, R);
-  live = g_new0 (gint32, R);
-  tile = g_new (float, (gsize) R * TILE);
+  live = g_new0 (double, R);
+
+  lode_liq_model_get_level_arrays (model, &lv);
+
+  /* Only levels created in (b − W, b] can be live in S_b (§4 step 4). */
+  if (lookback > 0 && (gsize) bcol[c_lo] + 1 > lookback)
+    j = (gsize) bcol[c_lo] + 1 - lookback;
+  k = lv.first_level[j];
+
   for (guint c0 = c_lo; c0 < c_hi; c0 += TILE)
     {
       guint width = MIN (TILE, c_hi - c0);
+      guint slot0 = (c0 - c_lo) % RING;
 
+      /* The levels first shown in this tile's columns. */
       for (guint t = 0; t < width; t++)
         {
           guint c = c0 + t;
-          double *restrict vd = vdiff + (gsize) c * R;
-          gint32 *restrict cd = cdiff + (gsize) c * R;
-          float *restrict col = tile + (gsize) t * R;
-          double *restrict s = sum;
-          gint32 *restrict n_live = live;
-          double factor = col_factor[c];
+          gsize b = (gsize) bcol[c];
+          gsize k_end = lv.first_level[b + 1];
+          guint bs = block_of[c];
+          double run_base = run[block_cand[bs]];
+          gsize k_fast;  /* from here on, no restart of the run before the base */
+          double *vd = vdiff + (gsize) ((c - c_lo) % RING) * stride;
+          double *cd = cdiff + (gsize) ((c - c_lo) % RING) * stride;
 
-          if (c > c_lo && block_of[c] != block_of[c - 1])
+          if (bs != conv_block)
             {
-              double k = carry[block_of[c - 1]];
+              double f = 1.0;
+
+              /* Only be ≥ bs is used. Past the first that underflows, all
+               * do (the bases fall): one exp() per block at most a dozen
+               * times, however many blocks. */
+              conv_block = bs;
+              for (guint be = bs; be < n_blocks; be++)
+                {
+                  if (f > 0 && be > bs)
+                    f = block_chunk[bs] == block_chunk[be]
+                        ? run[block_cand[be]] / run[block_cand[bs]]
+                        : exp (block_base[be] - block_base[bs]);
+                  conv[be] = f;
+                }
+            }
+          {
+            gsize chunk = block_chunk[bs];
+
+            k_fast = lv.first_level[chunk > 0 ? chunks[chunk - 1] : 0];
+          }
+
+          /* Those created up to b_c and live in S_{b_c}, picked out in
+           * batches without a branch per level. */
+          while (k < k_end)
+            {
+              guint n_batch = 0;
+              gsize k_stop = MIN (k_end, k + BATCH);
+
+              if (side_mask == 3)
+                for (; k < k_stop; k++)
+                  {
+                    batch[n_batch] = k;
+                    n_batch += lv.end[k] > b;
+                  }
+              else
+                for (; k < k_stop; k++)
+                  {
+                    batch[n_batch] = k;
+                    n_batch += (lv.end[k] > b) & ((side_mask >> lv.side[k]) & 1);
+                  }
+
+              /* In stages, so that each stage's long chains of dependent
+               * operations (a row, a column) overlap across levels instead
+               * of stalling the read-modify-writes behind them. */
+              for (guint e = 0; e < n_batch; e++)
+                {
+                  gsize i = batch[e];
+
+                  b_row[e] = row_or_past (lv.price[i], pmin, pmax, inv_delta, bound, R);
+                  b_end[e] = lv.end[i];
+                  b_w[e] = lv.scaled[i] * run_base;
+                }
+              if (G_UNLIKELY (n_batch > 0 && batch[0] < k_fast))
+                for (guint e = 0; e < n_batch && batch[e] < k_fast; e++)
+                  {
+                    /* A restart of the run lies between: by the logs. */
+                    while (lv.first_level[j + 1] <= batch[e])
+                      j++;
+                    b_w[e] = lv.scaled[batch[e]] * run[j] * exp (block_base[bs] - L[j]);
+                  }
+              if (map.table != NULL)
+                for (guint e = 0; e < n_batch; e++)
+                  b_col[e] = map.table[MIN (b_end[e], b_max + 1)];
+              else
+                for (guint e = 0; e < n_batch; e++)
+                  b_col[e] = column_of_regular (&map, MIN (b_end[e], b_max + 1));
+
+              for (guint e = 0; e < n_batch; e++)
+                {
+                  guint r = b_row[e];
+                  gsize end = b_end[e];
+                  guint ce = b_col[e];
+                  guint32 key;
+                  double w = b_w[e], wr;
+
+                  vd[r] += w;
+                  cd[r] += 1;
+
+                  /* The removal, at the first column without it. */
+                  if (end > b_max)
+                    continue;
+                  wr = w * conv[block_of[ce]];
+                  key = (guint32) ((ce - c_lo) % RING * stride + r);
+                  if (G_LIKELY (ce < c0 + RING))
+                    {
+                      vdiff[key] -= wr;
+                      cdiff[key] -= 1;
+                    }
+                  else
+                    {
+                      guint q = (ce - c_lo) / TILE;
+                      guint32 ch = head[q];
+                      BucketChunk *bc;
+
+                      if (pool[ch].count == BUCKET_CHUNK)
+                        {
+                          if (pool_used == pool_size)
+                            {
+                              pool_size *= 2;
+                              pool = g_renew (BucketChunk, pool, pool_size);
+                            }
+                          pool[pool_used].next = ch;
+                          pool[pool_used].count = 0;
+                          ch = head[q] = (guint32) pool_used++;
+                        }
+                      bc = &pool[ch];
+                      bc->key[bc->count] = key;
+                      bc->w[bc->count] = wr;
+                      bc->count++;
+                    }
+                }
+            }
+        }
+
+      /* Smoothed: spread each changed row of each column (in any order:
+       * a row's change and its count's go together). */
+      if (kernels != NULL)
+        {
+          for (guint t = 0; t < width; t++)
+            {
+              const double *vd = vdiff + (gsize) (slot0 + t) * stride;
+              const double *cd = cdiff + (gsize) (slot0 + t) * stride;
+              double *sd = sdiff + (gsize) t * stride;
+              double *scd = scdiff + (gsize) t * stride;
 
               for (guint r = 0; r < R; r++)
-                s[r] *= k;
-            }
+                if (vd[r] != 0 || cd[r] != 0)
+                  {
+                    guint reach = kernels->reach[r];
+                    guint lo = r > reach ? r - reach : 0;
+                    guint hi = MIN (R - 1, r + reach);
+                    const double *g = kernels->weight + kernels->offset[r] + (lo + reach - r);
 
-          for (guint r = 0; r < R; r++)
-            {
-              n_live[r] += cd[r];
-              s[r] = n_live[r] != 0 ? s[r] + vd[r] : 0;
-              col[r] = s[r] > 0 ? (float) (s[r] * factor) : 0.0f;
+                    spread (sd + lo, scd + lo, g, vd[r], cd[r], hi - lo + 1);
+                  }
             }
-          memset (vd, 0, R * sizeof (double));
-          memset (cd, 0, R * sizeof (gint32));
+          memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
+          memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
+          sweep_tile (sdiff, scdiff, stride, R, width, col_carry + c0, col_factor + c0,
+                      sum, live, out + c0, C, add);
+          memset (sdiff, 0, (gsize) stride * width * sizeof (double));
+          memset (scdiff, 0, (gsize) stride * width * sizeof (double));
         }
-
-      for (guint r = 0; r < R; r++)
+      else
         {
-          float *restrict dst = out + (gsize) r * C + c0;
-
-          for (guint t = 0; t < width; t++)
-            dst[t] += tile[(gsize) t * R + r];
+          sweep_tile (vdiff + (gsize) slot0 * stride, cdiff + (gsize) slot0 * stride, stride, R, width,
+                      col_carry + c0, col_factor + c0, sum, live, out + c0, C, add);
+          memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
+          memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
         }
+
+      /* The tile RING columns ahead takes this tile's place in the ring,
+       * with the removals that waited for it. */
+      if ((c0 - c_lo) / TILE + RING / TILE < n_tiles)
+        for (guint32 ch = head[(c0 - c_lo) / TILE + RING / TILE]; ch != 0; ch = pool[ch].next)
+          {
+            const BucketChunk *bc = &pool[ch];
+
+            for (guint32 e = 0; e < bc->count; e++)
+              {
+                vdiff[bc->key[e]] -= bc->w[e];
+                cdiff[bc->key[e]] -= 1;
+              }
+          }
     }
 
   /* Kept for the next view unless it is export-sized. */
+  scratch->data = pool;
+  scratch->size = pool_size * sizeof (BucketChunk);
   if (scratch->size <= SCRATCH_KEEP_MAX)
     lode_liq_model_return_scratch (model, scratch);
   else
@@ -403,7 +755,7 @@ heatmap_new (const LodeHeatmapView *view)
 
   self->columns = view->columns;
   self->rows = view->rows;
-  self->cells = g_new0 (float, MAX ((gsize) view->columns * view->rows, 1));
+  self->cells = g_new (float, MAX ((gsize) view->columns * view->rows, 1));
 
   return self;
 }
@@ -419,10 +771,6 @@ finish (LodeHeatmap           *self,
 {
   float max;
 
-  if (view->mode == LODE_RENDER_MODE_SMOOTHED)
-    lode_heatmap_smooth_rows (self->cells, self->columns, self->rows,
-                              view->price_min, view->price_max);
-
   self->reference = percentile_and_max (self->cells, (gsize) self->columns * self->rows, 0.99, &max);
   self->max = max;
 }
@@ -430,7 +778,9 @@ finish (LodeHeatmap           *self,
 static gboolean
 view_is_valid (const LodeHeatmapView *view)
 {
-  return view->columns > 0 && view->rows > 0
+  /* A removal's key is a ring index, in 32 bits: rows below 2^26 (such a
+   * grid could not be allocated anyway). */
+  return view->columns > 0 && view->rows > 0 && view->rows < G_MAXUINT32 / RING
          && isfinite (view->price_min) && isfinite (view->price_max)
          && view->price_max > view->price_min
          && view->mode <= LODE_RENDER_MODE_SHORT;
@@ -442,6 +792,7 @@ lode_heatmap_compute (const LodeLiqModel    *model,
 {
   g_autoptr(LodeHeatmap) self = NULL;
   g_autofree gssize *bcol = NULL;
+  Kernels kernels = { NULL, };
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (view != NULL, NULL);
@@ -452,7 +803,13 @@ lode_heatmap_compute (const LodeLiqModel    *model,
   for (guint c = 0; c < view->columns; c++)
     bcol[c] = lode_heatmap_view_get_candle (view, c);
 
-  accumulate_model (model, bcol, TRUE, view, self->cells);
+  if (view->mode == LODE_RENDER_MODE_SMOOTHED)
+    kernels_init (&kernels, view->rows, view->price_min,
+                  (view->price_max - view->price_min) / view->rows);
+  accumulate_model (model, bcol, TRUE, view,
+                    view->mode == LODE_RENDER_MODE_SMOOTHED ? &kernels : NULL,
+                    FALSE, self->cells);
+  kernels_clear (&kernels);
   finish (self, view);
 
   return g_steal_pointer (&self);
@@ -466,6 +823,7 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
   g_autoptr(LodeHeatmap) self = NULL;
   g_autofree gssize *bcol = NULL;
   g_autofree gssize *bother = NULL;
+  Kernels kernels = { NULL, };
   const LodeMarket *primary;
   gsize n0;
 
@@ -481,7 +839,13 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
 
   primary = lode_liq_model_get_market (models[0]);
   n0 = lode_market_get_n_candles (primary);
-  accumulate_model (models[0], bcol, TRUE, view, self->cells);
+  /* §6 smoothing is linear: each venue's grid is smoothed on its own. */
+  if (view->mode == LODE_RENDER_MODE_SMOOTHED)
+    kernels_init (&kernels, view->rows, view->price_min,
+                  (view->price_max - view->price_min) / view->rows);
+  accumulate_model (models[0], bcol, TRUE, view,
+                    view->mode == LODE_RENDER_MODE_SMOOTHED ? &kernels : NULL,
+                    FALSE, self->cells);
 
   /* §9: another venue shows its last snapshot closed by the close of the
    * primary's candle b_c (its own candles, OI and λ). */
@@ -500,9 +864,12 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
                                                     lode_market_get_candle (primary, bcol[c])->time_ms
                                                     + lode_market_get_interval_ms (primary));
         }
-      accumulate_model (models[m], bother, FALSE, view, self->cells);
+      accumulate_model (models[m], bother, FALSE, view,
+                        view->mode == LODE_RENDER_MODE_SMOOTHED ? &kernels : NULL,
+                        TRUE, self->cells);
     }
 
+  kernels_clear (&kernels);
   finish (self, view);
 
   return g_steal_pointer (&self);
@@ -557,6 +924,54 @@ half_kernel (double  sigma,
   return sum;
 }
 
+static void
+kernels_init (Kernels *k,
+              guint    rows,
+              double   price_min,
+              double   delta)
+{
+  g_autofree double *g = NULL;
+  gsize capacity = 0;
+  gsize total = 0;
+
+  k->reach = g_new (guint, rows);
+  k->offset = g_new (gsize, rows);
+  for (guint r = 0; r < rows; r++)
+    {
+      guint radius = (guint) floor (3.0 * row_sigma (price_min, delta, r));
+
+      k->reach[r] = MIN (radius, rows - 1);
+      k->offset[r] = total;
+      total += 2 * (gsize) k->reach[r] + 1;
+    }
+
+  k->weight = g_new (double, total);
+  for (guint r = 0; r < rows; r++)
+    {
+      double sigma = row_sigma (price_min, delta, r);
+      guint radius = (guint) floor (3.0 * sigma);
+      double *w = k->weight + k->offset[r] + k->reach[r];
+      double sum;
+
+      if (radius + 1 > capacity)
+        {
+          capacity = radius + 1;
+          g = g_renew (double, g, capacity);
+        }
+      sum = half_kernel (sigma, radius, g);
+      for (guint o = 0; o <= k->reach[r]; o++)
+        w[o] = w[-(gssize) o] = g[o] / sum;
+    }
+}
+
+static void
+kernels_clear (Kernels *k)
+{
+  g_clear_pointer (&k->reach, g_free);
+  g_clear_pointer (&k->offset, g_free);
+  g_clear_pointer (&k->weight, g_free);
+}
+
 /* dst[0 .. n) += w · src[0 .. n), eight lanes at a time: the build's -O2
  * only vectorises loops whose trip count needs no scalar remainder. */
 typedef float LodeFloat8 __attribute__ ((vector_size (32)));
@@ -598,6 +1013,8 @@ smooth_exact (float  *cells,
   g_autofree gboolean *nonzero = g_new (gboolean, rows);
   g_autofree float *ring = NULL;
   g_autofree float *acc = g_new (float, columns);
+  g_autofree double *g = NULL;
+  gsize capacity = 0;
   guint max_radius = 0;
   guint ring_rows;
 
@@ -605,20 +1022,27 @@ smooth_exact (float  *cells,
     {
       const float *in = cells + (gsize) r * columns;
       double sigma = row_sigma (price_min, delta, r);
+      guint full = (guint) floor (3.0 * sigma);
       double sum;
 
       nonzero[r] = FALSE;
       for (guint c = 0; c < columns && !nonzero[r]; c++)
         nonzero[r] = in[c] != 0;
 
-      radius[r] = (guint) floor (3.0 * sigma);
+      /* Offsets past the view are never used (but count in the sum). */
+      radius[r] = MIN (full, rows - 1);
       max_radius = MAX (max_radius, radius[r]);
       if (!nonzero[r])
         continue;
+      if (full + 1 > capacity)
+        {
+          capacity = full + 1;
+          g = g_renew (double, g, capacity);
+        }
+      sum = half_kernel (sigma, full, g);
       kernel[r] = g_new (double, radius[r] + 1);
-      sum = half_kernel (sigma, radius[r], kernel[r]);
       for (guint o = 0; o <= radius[r]; o++)
-        kernel[r][o] /= sum;
+        kernel[r][o] = g[o] / sum;
     }
 
   ring_rows = max_radius + 1;
@@ -657,96 +1081,8 @@ smooth_exact (float  *cells,
     g_free (kernel[r]);
 }
 
-/* Past this σ (in rows, over the whole view) the smoothing is evaluated on
- * every h-th row only, h = ⌊σ_min / 3⌋, and interpolated (Catmull–Rom)
- * between: a Gaussian of σ ≥ 3h is smooth on that scale, and a zoomed-in
- * view (σ of hundreds of rows) drops from O(R · 6σ · C) to O(R · 18 · C).
- * Inside the kernels the interpolation is within ~1e−3 of the exact
- * result; the 3σ cut-off, a step of e^−4.5 = 1.1 % of a source's peak, is
- * smeared over h rows (error up to that step there; the tests hold the
- * whole to 1.5 % of a column's largest cell). Views where σ is smaller (a
- * year at 1080 rows: σ ≈ 1.3) take the exact path. */
-#define SIGMA_SAMPLED 6.0
-
-static void
-smooth_sampled (float       *cells,
-                const float *src,
-                guint        columns,
-                guint        rows,
-                double       price_min,
-                double       delta,
-                guint        h)
-{
-  /* Samples at rows s·h for s = −1 … S + 2 (virtual rows outside the view
-   * included, for the interpolation's four-point support). */
-  guint S = (rows - 1 + h - 1) / h;
-  guint n_samples = S + 4;
-  g_autofree double *samples = g_new0 (double, (gsize) n_samples * columns);
-  g_autofree double *g = NULL;
-  gsize capacity = 0;
-
-  for (guint r = 0; r < rows; r++)
-    {
-      const float *restrict in = src + (gsize) r * columns;
-      gboolean any = FALSE;
-      double sigma, sum;
-      guint radius;
-      gint64 s_lo, s_hi;
-
-      for (guint c = 0; c < columns && !any; c++)
-        any = in[c] != 0;
-      if (!any)
-        continue;
-
-      sigma = row_sigma (price_min, delta, r);
-      radius = (guint) floor (3.0 * sigma);
-      if (radius + 1 > capacity)
-        {
-          capacity = radius + 1;
-          g = g_renew (double, g, capacity);
-        }
-      sum = half_kernel (sigma, radius, g);
-
-      /* The samples s·h within r ± radius, s in −1 … S + 1. */
-      s_lo = MAX (-1, ((gint64) r - (gint64) radius + (gint64) h - 1 + 2 * (gint64) h) / (gint64) h - 2);
-      s_hi = MIN ((gint64) S + 2, ((gint64) r + (gint64) radius + 2 * (gint64) h) / (gint64) h - 2);
-      for (gint64 si = s_lo; si <= s_hi; si++)
-        {
-          gint64 o = si * (gint64) h - (gint64) r;
-          double *restrict dst = samples + (gsize) (si + 1) * columns;
-          double w;
-
-          if (o < -(gint64) radius || o > (gint64) radius)
-            continue;
-          w = g[o < 0 ? -o : o] / sum;
-          for (guint c = 0; c < columns; c++)
-            dst[c] += w * in[c];
-        }
-    }
-
-  for (guint t = 0; t < rows; t++)
-    {
-      guint si = t / h;                 /* sample at or below t */
-      double u = (double) (t - si * h) / h;
-      const double *p0 = samples + (gsize) si * columns;  /* sample si − 1 */
-      const double *p1 = p0 + columns;
-      const double *p2 = p1 + columns;
-      const double *p3 = p2 + columns;
-      float *restrict dst = cells + (gsize) t * columns;
-      double c1 = 0.5 * u * ((2.0 - u) * u - 1.0);
-      double c2 = 0.5 * (u * u * (3.0 * u - 5.0) + 2.0);
-      double c3 = 0.5 * u * ((4.0 - 3.0 * u) * u + 1.0);
-      double c4 = 0.5 * u * u * (u - 1.0);
-
-      for (guint c = 0; c < columns; c++)
-        {
-          double v = c1 * p0[c] + c2 * p1[c] + c3 * p2[c] + c4 * p3[c];
-
-          dst[c] = v > 0 ? (float) v : 0.0f;
-        }
-    }
-}
-
+/* Exact for every σ (the heatmap itself smooths its columns as it makes
+ * them, see accumulate_model(); this serves single profiles and tests). */
 void
 lode_heatmap_smooth_rows (float  *cells,
                           guint   columns,
@@ -754,27 +1090,12 @@ lode_heatmap_smooth_rows (float  *cells,
                           double  price_min,
                           double  price_max)
 {
-  g_autofree float *src = NULL;
-  double delta, sigma_min = G_MAXDOUBLE;
-
   g_return_if_fail (cells != NULL || columns == 0 || rows == 0);
 
   if (columns == 0 || rows == 0 || !(price_max > price_min))
     return;
 
-  delta = (price_max - price_min) / rows;
-  for (guint r = 0; r < rows; r++)
-    sigma_min = MIN (sigma_min, row_sigma (price_min, delta, r));
-
-  if (sigma_min < SIGMA_SAMPLED)
-    {
-      smooth_exact (cells, columns, rows, price_min, delta);
-      return;
-    }
-
-  src = g_memdup2 (cells, (gsize) columns * rows * sizeof (float));
-  memset (cells, 0, (gsize) columns * rows * sizeof (float));
-  smooth_sampled (cells, src, columns, rows, price_min, delta, (guint) floor (sigma_min / 3.0));
+  smooth_exact (cells, columns, rows, price_min, (price_max - price_min) / rows);
 }
 
 /* Maps a float to a key whose unsigned order is the float order. */

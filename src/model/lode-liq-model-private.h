@@ -5,11 +5,34 @@
 
 G_BEGIN_DECLS
 
+/* The model's levels as parallel arrays, in creation order: those created
+ * at candle j are the indices [first_level[j], first_level[j + 1]) (n + 1
+ * entries). end is the first candle at which a level is no longer live,
+ * min (death, j + W) (§4), and side a LodeSide. The amount at creation is
+ * stored divided by the decay run of its creating candle, scaled =
+ * amount / run[j] (run as lode_liq_model_get_decay_run() gives it, @run
+ * here), so that its amount in S_m for m in the same chunk is scaled ·
+ * run[m], with no per-candle lookup. The layout the heatmap streams;
+ * LodeModelLevel is the public, slower equivalent. */
+typedef struct
+{
+  const double  *price;
+  const double  *scaled;
+  const double  *run;
+  const guint32 *end;
+  const guint8  *side;
+  const gsize   *first_level;
+  gsize          n_levels;
+} LodeModelLevelArrays;
+
+void              lode_liq_model_get_level_arrays (const LodeLiqModel   *self,
+                                                   LodeModelLevelArrays *arrays);
+
 /* Scratch memory that lode-heatmap.c keeps with the model between calls,
- * so that recomputing a view (every pan and zoom) does not fault in and
- * clear tens of megabytes of fresh pages each time. One buffer, taken and
- * given back atomically: concurrent callers that find the slot empty
- * simply allocate their own. The buffer must be given back all zero. */
+ * so that recomputing a view (every pan and zoom) does not fault in fresh
+ * pages each time. One buffer, taken and given back atomically:
+ * concurrent callers that find the slot empty simply allocate their own.
+ * Its contents mean nothing between calls. */
 typedef struct
 {
   gpointer data;

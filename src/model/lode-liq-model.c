@@ -13,11 +13,20 @@ struct _LodeLiqModel
   LodeMarket      *market;
   LodeModelParams  params;
 
-  /* Every level ever created, in creation order; those created at candle j
-   * are levels[first_level[j] .. first_level[j + 1]). */
-  LodeModelLevel  *levels;
+  /* Every level ever created, in creation order, as parallel arrays (the
+   * heatmap streams end[] over all of them and reads the rest only for the
+   * levels it shows); those created at candle j are the indices
+   * [first_level[j], first_level[j + 1]). 21 bytes a level. */
+  double          *price;
+  double          *scaled;         /* amount at creation / decay_run[j] */
+  guint32         *end;            /* min (death, wipe, j + W) */
+  guint8          *side;           /* LodeSide */
   gsize            n_levels;
   gsize           *first_level;
+
+  /* lode_liq_model_get_levels(): the same levels as structs, made on the
+   * first call only (nothing in the app needs them; 32 bytes a level). */
+  LodeModelLevel  *levels;
 
   double          *log_decay;      /* n: Σ log f_m, m ≤ i */
   double          *liquidated[2];  /* n per side: §4 step 1 */
@@ -379,6 +388,10 @@ lode_liq_model_free (LodeLiqModel *self)
   g_clear_pointer (&self->market, lode_market_unref);
   g_clear_pointer (&self->current, lode_level_set_unref);
   g_clear_pointer (&self->scratch, lode_model_scratch_free);
+  g_free (self->price);
+  g_free (self->scaled);
+  g_free (self->end);
+  g_free (self->side);
   g_free (self->levels);
   g_free (self->first_level);
   g_free (self->log_decay);
@@ -411,8 +424,6 @@ snapshot_range (const LodeLiqModel *self,
   gsize n_out = 0;
   g_autofree LodeLevel *out = NULL;
   gsize from, to;
-  guint32 factor_j = G_MAXUINT32;
-  double factor = 0;
 
   /* Only levels created in (i − W, i] can be live in S_i (§4 step 4). */
   if (self->params.lookback > 0 && i + 1 > self->params.lookback)
@@ -421,25 +432,30 @@ snapshot_range (const LodeLiqModel *self,
   to = self->first_level[i + 1];
 
   out = g_new (LodeLevel, MAX (to - from, 1));
-  for (gsize k = from; k < to; k++)
+  for (gsize j = lo; j <= i; j++)
     {
-      const LodeModelLevel *l = &self->levels[k];
+      gsize k_end = self->first_level[j + 1];
+      double factor = 0;
+      gboolean have_factor = FALSE;
 
-      if (l->end <= i)
-        continue;
-
-      /* Levels come in creation order: one exp() per creating candle. */
-      if (l->created != factor_j)
+      for (gsize k = self->first_level[j]; k < k_end; k++)
         {
-          factor_j = l->created;
-          factor = exp (self->log_decay[i] - self->log_decay[factor_j]);
-        }
+          if (self->end[k] <= i)
+            continue;
 
-      out[n_out].price = l->price;
-      out[n_out].amount_usd = l->amount * factor;
-      out[n_out].created_ms = candles[l->created].time_ms;
-      out[n_out].side = l->side;
-      n_out++;
+          /* One exp() per creating candle. */
+          if (!have_factor)
+            {
+              factor = self->decay_run[j] * exp (self->log_decay[i] - self->log_decay[j]);
+              have_factor = TRUE;
+            }
+
+          out[n_out].price = self->price[k];
+          out[n_out].amount_usd = self->scaled[k] * factor;
+          out[n_out].created_ms = candles[j].time_ms;
+          out[n_out].side = (LodeSide) self->side[k];
+          n_out++;
+        }
     }
 
   return lode_level_set_new (out, n_out, candles[i].close);
@@ -571,7 +587,14 @@ lode_liq_model_build (LodeMarket             *market,
     min_tree_init (&neg_highs, w, n);
   }
 
-  self->levels = g_new (LodeModelLevel, MAX (n_rising * n_order * 2, 1));
+  {
+    gsize capacity = MAX (n_rising * n_order * 2, 1);
+
+    self->price = g_new (double, capacity);
+    self->scaled = g_new (double, capacity);
+    self->end = g_new (guint32, capacity);
+    self->side = g_new (guint8, capacity);
+  }
   self->first_level = g_new (gsize, n + 1);
   self->liquidated[LODE_SIDE_LONG] = g_new0 (double, n);
   self->liquidated[LODE_SIDE_SHORT] = g_new0 (double, n);
@@ -638,25 +661,21 @@ lode_liq_model_build (LodeMarket             *market,
 
           for (guint s = 0; s < 2; s++)
             {
-              LodeModelLevel *l;
               gsize death = deaths[s];
+              gsize index, end;
 
               /* A level of 0 USD changes no sum; it is not stored. */
               if (!(amounts[s] > 0))
                 continue;
 
-              l = &self->levels[self->n_levels++];
-              l->price = prices[s];
-              l->amount = amounts[s];
-              l->created = (guint32) j;
-              l->end = (guint32) MIN (MIN (death, wipe_after), expiry);
-              l->side = (LodeSide) s;
-              if (l->end == n)
-                {
-                  gsize index = self->n_levels - 1;
-
-                  g_array_append_val (alive, index);
-                }
+              index = self->n_levels++;
+              end = MIN (MIN (death, wipe_after), expiry);
+              self->price[index] = prices[s];
+              self->scaled[index] = amounts[s] / run[j];
+              self->end[index] = (guint32) end;
+              self->side[index] = (guint8) s;
+              if (end == n)
+                g_array_append_val (alive, index);
 
               /* §4 step 1: drained at candle m = death if still live in
                * S_{m−1}; the amount removed is its amount in S_{m−1}. */
@@ -677,28 +696,39 @@ lode_liq_model_build (LodeMarket             *market,
   min_tree_clear (&neg_highs);
 
   if (self->n_levels < n_rising * n_order * 2)
-    self->levels = g_renew (LodeModelLevel, self->levels, MAX (self->n_levels, 1));
+    {
+      gsize size = MAX (self->n_levels, 1);
+
+      self->price = g_renew (double, self->price, size);
+      self->scaled = g_renew (double, self->scaled, size);
+      self->end = g_renew (guint32, self->end, size);
+      self->side = g_renew (guint8, self->side, size);
+    }
 
   /* S_{n−1}: the levels that outlive the series, listed as they were made
    * (a second pass over every level would cost more than the list). */
   {
     g_autofree LodeLevel *out = g_new (LodeLevel, MAX (alive->len, 1));
-    guint32 factor_j = G_MAXUINT32;
+    gsize j = 0;
+    gsize factor_j = G_MAXSIZE;
     double factor = 0;
 
     for (guint k = 0; k < alive->len; k++)
       {
-        const LodeModelLevel *l = &self->levels[g_array_index (alive, gsize, k)];
+        gsize index = g_array_index (alive, gsize, k);
 
-        if (l->created != factor_j)
+        /* The creating candle, by walking first_level forward. */
+        while (self->first_level[j + 1] <= index)
+          j++;
+        if (j != factor_j)
           {
-            factor_j = l->created;
-            factor = exp (self->log_decay[n - 1] - self->log_decay[factor_j]);
+            factor_j = j;
+            factor = run[j] * exp (self->log_decay[n - 1] - self->log_decay[j]);
           }
-        out[k].price = l->price;
-        out[k].amount_usd = l->amount * factor;
-        out[k].created_ms = c[l->created].time_ms;
-        out[k].side = l->side;
+        out[k].price = self->price[index];
+        out[k].amount_usd = self->scaled[index] * factor;
+        out[k].created_ms = c[j].time_ms;
+        out[k].side = (LodeSide) self->side[index];
       }
     self->current = lode_level_set_new (out, alive->len, c[n - 1].close);
   }
@@ -786,12 +816,49 @@ const LodeModelLevel *
 lode_liq_model_get_levels (const LodeLiqModel *self,
                            gsize              *n_levels)
 {
+  LodeLiqModel *mutable_self = (LodeLiqModel *) self;
+
   g_return_val_if_fail (self != NULL, NULL);
 
   if (n_levels != NULL)
     *n_levels = self->n_levels;
 
+  if (g_once_init_enter (&mutable_self->levels))
+    {
+      LodeModelLevel *levels = g_new (LodeModelLevel, MAX (self->n_levels, 1));
+      gsize n = lode_market_get_n_candles (self->market);
+
+      for (gsize j = 0; j < n; j++)
+        for (gsize k = self->first_level[j]; k < self->first_level[j + 1]; k++)
+          levels[k] = (LodeModelLevel) {
+            .price = self->price[k],
+            .amount = self->scaled[k] * self->decay_run[j],
+            .created = (guint32) j,
+            .end = self->end[k],
+            .side = (LodeSide) self->side[k],
+          };
+      g_once_init_leave (&mutable_self->levels, levels);
+    }
+
   return self->levels;
+}
+
+void
+lode_liq_model_get_level_arrays (const LodeLiqModel   *self,
+                                 LodeModelLevelArrays *arrays)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (arrays != NULL);
+
+  *arrays = (LodeModelLevelArrays) {
+    .price = self->price,
+    .scaled = self->scaled,
+    .run = self->decay_run,
+    .end = self->end,
+    .side = self->side,
+    .first_level = self->first_level,
+    .n_levels = self->n_levels,
+  };
 }
 
 const double *
