@@ -103,7 +103,8 @@ lode_venue_fixture_fetch_candles (LodeVenueFixture  *f,
   };
 
   f->last_done = 0;
-  lode_source_fetch_candles_async (f->source, &query, cancellable, lode_venue_test_on_result, &result);
+  lode_source_fetch_candles_async (f->source, &query, cancellable, lode_venue_test_on_result,
+                                   &result);
   return lode_source_fetch_candles_finish (f->source, lode_venue_test_wait (&result), error);
 }
 
@@ -196,6 +197,24 @@ lode_venue_fixture_assert_minute_paging (LodeVenueFixture *f,
                                      start, MINUTE_MS);
   g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, path), ==, n_pages);
   g_assert_cmpuint (f->last_done, ==, n_pages);
+}
+
+void
+lode_venue_fixture_assert_recovers (LodeVenueFixture    *f,
+                                    const char          *path,
+                                    const LodeMockFault *fault,
+                                    guint                n_faults,
+                                    guint                n)
+{
+  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candles = NULL;
+
+  lode_mock_exchange_add_fault (f->mock, path, n_faults, fault);
+  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - n * MINUTE_MS, end, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (candles->len, ==, n);
+  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, path), ==, n_faults + 1);
 }
 
 void

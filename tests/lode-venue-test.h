@@ -84,6 +84,13 @@ void          lode_venue_fixture_assert_minute_paging (LodeVenueFixture *f,
                                                        guint             n,
                                                        const char       *path,
                                                        guint             n_pages);
+/* With @fault on the next @n_faults requests of @path, @n one-minute
+ * candles up to the mock's hour still come, after @n_faults + 1 requests. */
+void          lode_venue_fixture_assert_recovers  (LodeVenueFixture    *f,
+                                                   const char          *path,
+                                                   const LodeMockFault *fault,
+                                                   guint                n_faults,
+                                                   guint                n);
 /* The source says @id and @label, and a second one made without a base
  * URL has @default_base_url. */
 void          lode_venue_fixture_assert_identity  (LodeVenueFixture  *f,

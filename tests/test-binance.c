@@ -383,19 +383,10 @@ test_retry_after_429 (Fixture       *f,
                       gconstpointer  data)
 {
   LodeMockFault fault = { .kind = LODE_MOCK_FAULT_RATE_LIMIT, .retry_after_s = 1 };
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = NULL;
-  gint64 t0;
+  gint64 t0 = g_get_monotonic_time ();
 
-  lode_mock_exchange_add_fault (f->mock, KLINES_PATH, 1, &fault);
-  t0 = g_get_monotonic_time ();
-  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 100 * MINUTE_MS, end, NULL,
-                                              &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (candles->len, ==, 100);
+  lode_venue_fixture_assert_recovers (f, KLINES_PATH, &fault, 1, 100);
   g_assert_cmpint (g_get_monotonic_time () - t0, >=, G_USEC_PER_SEC);
-  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINES_PATH), ==, 2);
 }
 
 static void
@@ -407,16 +398,10 @@ test_ban_418_backs_off (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) candles = NULL;
 
-  lode_mock_exchange_add_fault (f->mock, KLINES_PATH, 1, &fault);
-  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, NULL,
-                                              &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (candles->len, ==, 10);
-  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINES_PATH), ==, 2);
+  lode_venue_fixture_assert_recovers (f, KLINES_PATH, &fault, 1, 10);
 
   /* Banned for longer than the retries last: the error says so. */
   lode_mock_exchange_add_fault (f->mock, KLINES_PATH, 5, &fault);
-  g_clear_pointer (&candles, g_array_unref);
   candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 10 * MINUTE_MS, end, NULL,
                                               &error);
   g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_RATE_LIMITED);

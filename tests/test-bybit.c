@@ -279,16 +279,8 @@ test_rate_limit_10006 (Fixture       *f,
                        gconstpointer  data)
 {
   LodeMockFault fault = { .kind = LODE_MOCK_FAULT_RATE_LIMIT };
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = NULL;
 
-  lode_mock_exchange_add_fault (f->mock, KLINE_PATH, 2, &fault);
-  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, NULL,
-                                              &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (candles->len, ==, 30);
-  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, KLINE_PATH), ==, 3);
+  lode_venue_fixture_assert_recovers (f, KLINE_PATH, &fault, 2, 30);
 }
 
 static void

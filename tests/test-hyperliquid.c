@@ -247,16 +247,8 @@ test_rate_limit_429 (Fixture       *f,
                      gconstpointer  data)
 {
   LodeMockFault fault = { .kind = LODE_MOCK_FAULT_RATE_LIMIT };
-  gint64 end = f->now_ms / HOUR_MS * HOUR_MS;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) candles = NULL;
 
-  lode_mock_exchange_add_fault (f->mock, INFO_PATH, 1, &fault);
-  candles = lode_venue_fixture_fetch_candles (f, MINUTE_MS, end - 30 * MINUTE_MS, end, NULL,
-                                              &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (candles->len, ==, 30);
-  g_assert_cmpuint (lode_mock_exchange_get_hits (f->mock, INFO_PATH), ==, 2);
+  lode_venue_fixture_assert_recovers (f, INFO_PATH, &fault, 1, 30);
 }
 
 static void
