@@ -45,14 +45,8 @@ gboolean
 lode_binance_check (GBytes  *body,
                     GError **error)
 {
-  g_autoptr(JsonNode) root = lode_json_parse_bytes (body, NULL);
-
-  /* Only an error object is this function's business; malformed bodies
-   * are the parser's. */
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return TRUE;
-
-  return lode_binance_check_object (json_node_get_object (root), error);
+  /* Any object may be Binance's error object. */
+  return lode_json_check_envelope (body, NULL, lode_binance_check_object, error);
 }
 
 GArray *
@@ -113,12 +107,11 @@ lode_binance_parse_oi_current (GBytes     *body,
                                LodePoint  *out,
                                GError    **error)
 {
-  g_autoptr(JsonNode) root = lode_json_parse_bytes (body, error);
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
 
-  if (root == NULL
-      || (object = lode_json_node_object (root, "openInterest", error)) == NULL
-      || !lode_binance_check_object (object, error)
+  if ((object = lode_json_parse_envelope (body, "openInterest", lode_binance_check_object,
+                                          &root, error)) == NULL
       || !lode_json_member_number (object, "openInterest", TRUE, &out->value, error)
       || !lode_json_member_time (object, "time", &out->time_ms, error))
     return FALSE;
@@ -220,14 +213,13 @@ LodeDepth *
 lode_binance_parse_depth (GBytes  *body,
                           GError **error)
 {
-  g_autoptr(JsonNode) root = lode_json_parse_bytes (body, error);
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(LodeDepth) depth = lode_depth_new ();
   JsonObject *object;
   gint64 t = 0;
 
-  if (root == NULL
-      || (object = lode_json_node_object (root, "depth", error)) == NULL
-      || !lode_binance_check_object (object, error)
+  if ((object = lode_json_parse_envelope (body, "depth", lode_binance_check_object,
+                                          &root, error)) == NULL
       || !parse_levels (object, "bids", depth->bids, error)
       || !parse_levels (object, "asks", depth->asks, error))
     return NULL;
@@ -250,14 +242,13 @@ lode_binance_parse_symbols (GBytes  *body,
     { "symbol", "baseAsset", "quoteAsset", "contractType", "status" },
     "PERPETUAL", "TRADING",
   };
-  g_autoptr(JsonNode) root = lode_json_parse_bytes (body, error);
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) symbols = g_ptr_array_new_with_free_func ((GDestroyNotify) lode_symbol_info_free);
   JsonObject *object;
   JsonArray *list;
 
-  if (root == NULL
-      || (object = lode_json_node_object (root, "exchangeInfo", error)) == NULL
-      || !lode_binance_check_object (object, error)
+  if ((object = lode_json_parse_envelope (body, "exchangeInfo", lode_binance_check_object,
+                                          &root, error)) == NULL
       || (list = lode_json_member_array (object, "symbols", error)) == NULL
       || !lode_json_symbol_rows (list, &layout, symbols, error))
     return NULL;

@@ -38,13 +38,7 @@ gboolean
 lode_bybit_check (GBytes  *body,
                   GError **error)
 {
-  g_autoptr(JsonNode) root = lode_json_parse_bytes (body, NULL);
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
-      || !json_object_has_member (json_node_get_object (root), "retCode"))
-    return TRUE;
-
-  return check_envelope (json_node_get_object (root), error);
+  return lode_json_check_envelope (body, "retCode", check_envelope, error);
 }
 
 /* The result object of a successful envelope; @root keeps it alive. */
@@ -53,15 +47,9 @@ parse_result (GBytes     *body,
               JsonNode  **root,
               GError    **error)
 {
-  JsonObject *envelope;
+  JsonObject *envelope = lode_json_parse_envelope (body, "Bybit reply", check_envelope, root, error);
 
-  *root = lode_json_parse_bytes (body, error);
-  if (*root == NULL
-      || (envelope = lode_json_node_object (*root, "Bybit reply", error)) == NULL
-      || !check_envelope (envelope, error))
-    return NULL;
-
-  return lode_json_member_object (envelope, "result", error);
+  return envelope != NULL ? lode_json_member_object (envelope, "result", error) : NULL;
 }
 
 /* result.list: an array, or a lone object where the docs say "Object"

@@ -52,13 +52,7 @@ gboolean
 lode_okx_check (GBytes  *body,
                 GError **error)
 {
-  g_autoptr(JsonNode) root = lode_json_parse_bytes (body, NULL);
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
-      || !json_object_has_member (json_node_get_object (root), "code"))
-    return TRUE;
-
-  return check_envelope (json_node_get_object (root), error);
+  return lode_json_check_envelope (body, "code", check_envelope, error);
 }
 
 static JsonArray *
@@ -66,15 +60,9 @@ parse_data (GBytes     *body,
             JsonNode  **root,
             GError    **error)
 {
-  JsonObject *envelope;
+  JsonObject *envelope = lode_json_parse_envelope (body, "OKX reply", check_envelope, root, error);
 
-  *root = lode_json_parse_bytes (body, error);
-  if (*root == NULL
-      || (envelope = lode_json_node_object (*root, "OKX reply", error)) == NULL
-      || !check_envelope (envelope, error))
-    return NULL;
-
-  return lode_json_member_array (envelope, "data", error);
+  return envelope != NULL ? lode_json_member_array (envelope, "data", error) : NULL;
 }
 
 GArray *
@@ -198,7 +186,8 @@ parse_levels (JsonObject  *object,
   JsonArray *rows = lode_json_member_array (object, name, error);
 
   return rows != NULL
-         && lode_json_level_rows (rows, name, FALSE, "price", "size", contract_value, levels, error);
+         && lode_json_level_rows (rows, name, FALSE, "price", "size", contract_value,
+                                  levels, error);
 }
 
 LodeDepth *

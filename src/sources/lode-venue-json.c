@@ -85,6 +85,39 @@ node_is_missing (JsonNode *node)
 }
 
 gboolean
+lode_json_check_envelope (GBytes                *body,
+                          const char            *marker,
+                          LodeJsonEnvelopeFunc   check,
+                          GError               **error)
+{
+  g_autoptr(JsonNode) root = lode_json_parse_bytes (body, NULL);
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || (marker != NULL && !json_object_has_member (json_node_get_object (root), marker)))
+    return TRUE;
+
+  return check (json_node_get_object (root), error);
+}
+
+JsonObject *
+lode_json_parse_envelope (GBytes                *body,
+                          const char            *what,
+                          LodeJsonEnvelopeFunc   check,
+                          JsonNode             **root,
+                          GError               **error)
+{
+  JsonObject *envelope;
+
+  *root = lode_json_parse_bytes (body, error);
+  if (*root == NULL
+      || (envelope = lode_json_node_object (*root, what, error)) == NULL
+      || !check (envelope, error))
+    return NULL;
+
+  return envelope;
+}
+
+gboolean
 lode_json_node_number (JsonNode    *node,
                        const char  *what,
                        gboolean     required,

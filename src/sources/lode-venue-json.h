@@ -18,6 +18,26 @@ G_BEGIN_DECLS
 JsonNode   *lode_json_parse_bytes      (GBytes       *body,
                                         GError      **error);
 
+/* A venue's verdict on the object its replies come wrapped in: TRUE for
+ * success, else FALSE with the error it reports. */
+typedef gboolean (*LodeJsonEnvelopeFunc) (JsonObject  *envelope,
+                                          GError     **error);
+
+/* A LodeHttpCheckFunc's work: a @body that parses to an object (with a
+ * member @marker, unless @marker is NULL) is judged by @check; anything
+ * else passes, since malformed bodies are the parser's business. */
+gboolean    lode_json_check_envelope   (GBytes                *body,
+                                        const char            *marker,
+                                        LodeJsonEnvelopeFunc   check,
+                                        GError               **error);
+/* @body parsed as an object (@what in errors) that @check accepts; @root
+ * takes the parsed tree, which the object lives in. */
+JsonObject *lode_json_parse_envelope   (GBytes                *body,
+                                        const char            *what,
+                                        LodeJsonEnvelopeFunc   check,
+                                        JsonNode             **root,
+                                        GError               **error);
+
 /* The root as an array / object, or a PARSE error naming @what. */
 JsonArray  *lode_json_node_array       (JsonNode     *node,
                                         const char   *what,
