@@ -7,7 +7,9 @@
 #include <math.h>
 
 #include "lode-data-controller.h"
+#include "lode-flow.h"
 #include "lode-mock-exchange.h"
+#include "lode-mock-ws.h"
 
 /* The data controller end to end against the loopback exchange: venue
  * adapters, the history store on a real SQLite file, the model worker. */
@@ -272,6 +274,69 @@ test_merged_venues (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (shares, 1.0, 1e-9);
 }
 
+static gboolean
+streaming (Fixture *fixture)
+{
+  g_autofree char *state = NULL;
+
+  g_object_get (fixture->controller, "stream-state", &state, NULL);
+  return has_snapshot (fixture) && g_strcmp0 (state, "Binance: live") == 0;
+}
+
+static gboolean
+has_prints (Fixture *fixture)
+{
+  g_autoptr(GArray) prints = NULL;
+
+  g_object_get (fixture->controller, "prints", &prints, NULL);
+  return prints != NULL && prints->len > 0;
+}
+
+/* Issue #6: a live print from the venue's websocket reaches the controller
+ * with Binance's side convention (SELL order ⇒ a long liquidated) and its
+ * notional (ap × z); it is stored, and a restart brings it back. */
+static void
+test_live_prints (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  LodeMockWs *ws = lode_mock_ws_new ();
+  g_autofree char *url = lode_mock_ws_get_url (ws, "binance");
+  g_autoptr(GArray) prints = NULL;
+  g_autofree char *event = NULL;
+  gint64 now = lode_mock_exchange_get_now_ms (fixture->mock);
+  const LodeLiqPrint *p;
+
+  lode_data_controller_set_stream_url (fixture->controller, "binance", url);
+  g_assert_true (wait_for (streaming, fixture));
+
+  /* 0.5 BTC at an average 95 000: 47 500 USD. */
+  event = g_strdup_printf ("{\"e\":\"forceOrder\",\"E\":%" G_GINT64_FORMAT ",\"o\":{\"s\":\"BTCUSDT\","
+                           "\"S\":\"SELL\",\"o\":\"LIMIT\",\"f\":\"IOC\",\"q\":\"0.5\",\"p\":\"94900\","
+                           "\"ap\":\"95000\",\"X\":\"FILLED\",\"l\":\"0.5\",\"z\":\"0.5\",\"T\":%" G_GINT64_FORMAT "}}",
+                           now, now - 100);
+  g_assert_cmpuint (lode_mock_ws_push_binance (ws, "BTCUSDT", event), >=, 1);
+  g_assert_true (wait_for (has_prints, fixture));
+
+  g_object_get (fixture->controller, "prints", &prints, NULL);
+  g_assert_cmpuint (prints->len, ==, 1);
+  p = &g_array_index (prints, LodeLiqPrint, 0);
+  g_assert_cmpint (p->side, ==, LODE_SIDE_LONG);
+  g_assert_cmpfloat_with_epsilon (p->notional_usd, 47500, 1e-6);
+  g_assert_cmpint (p->time_ms, ==, now - 100);
+
+  /* Restart: the print comes back from the store with the market. */
+  g_clear_object (&fixture->controller);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  fixture->controller = controller_new (fixture);
+  g_assert_true (wait_for (has_prints, fixture));
+
+  g_clear_object (&fixture->controller);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  lode_mock_ws_free (ws);
+}
+
 static void
 test_map_symbol (void)
 {
@@ -301,6 +366,8 @@ main (int   argc,
               fixture_set_up, test_failure_keeps_the_chart, fixture_tear_down);
   g_test_add ("/sources/controller/starts-from-the-store-offline", Fixture, NULL,
               fixture_set_up, test_starts_from_the_store_offline, fixture_tear_down);
+  g_test_add ("/sources/controller/live-prints", Fixture, NULL,
+              fixture_set_up, test_live_prints, fixture_tear_down);
   g_test_add ("/sources/controller/merged-venues", Fixture, NULL,
               fixture_set_up, test_merged_venues, fixture_tear_down);
 

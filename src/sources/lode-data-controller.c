@@ -12,11 +12,14 @@
 #include "lode-file-source.h"
 #include "lode-http.h"
 #include "lode-interval.h"
+#include "lode-liq-stream.h"
 #include "lode-source.h"
 #include "lode-store.h"
 #include "lode-venue-loader.h"
 
 #define DAY_MS G_GINT64_CONSTANT (86400000)
+/* Prints kept in memory for the chart (older ones stay in the store). */
+#define MAX_PRINTS 20000
 
 struct _LodeDataController
 {
@@ -47,6 +50,12 @@ struct _LodeDataController
   char            *progress_text;
   gint64           updated;
   LodeBook        *book;          /* merged order books of the venues, or NULL */
+  GArray          *prints;        /* LodeLiqPrint, ascending, at most MAX_PRINTS */
+  GPtrArray       *streams;       /* LodeLiqStream of the venues shown */
+  char            *streams_key;   /* which venues and symbols they follow */
+  char            *stream_state;
+  GHashTable      *stream_urls;   /* venue id → websocket base */
+  GCancellable    *prints_cancellable;
   GArray          *confluence;    /* LodeConfluenceZone of snapshot × book */
   GCancellable    *depth_cancellable;
 
@@ -95,6 +104,8 @@ enum {
   PROP_CONFLUENCE,
   PROP_WALL_MULTIPLE,
   PROP_CLUSTER_SHARE,
+  PROP_PRINTS,
+  PROP_STREAM_STATE,
   N_PROPS
 };
 
@@ -189,6 +200,7 @@ typedef struct
   GPtrArray       *markets;  /* LodeMarket, primary first; empty: load demo/file */
   GPtrArray       *labels;
   char            *warning;  /* shown with the result: stored data, a venue missing */
+  gboolean         market_changed;  /* another market than the last one's */
   gint             cancel;   /* set from the GCancellable, polled by the model */
   gulong           cancel_id;
   GCancellable    *cancellable;
@@ -534,6 +546,259 @@ fetch_depth (LodeDataController *self)
     }
 }
 
+/* Live liquidation prints (issue #6) ----------------------------------------- */
+
+static void
+append_prints (LodeDataController *self,
+               const LodeLiqPrint *prints,
+               guint               n)
+{
+  if (self->prints == NULL)
+    self->prints = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
+
+  g_array_append_vals (self->prints, prints, n);
+  /* Batches come sorted, venues interleave: keep the whole ascending. */
+  lode_liq_prints_sort ((LodeLiqPrint *) self->prints->data, self->prints->len);
+  if (self->prints->len > MAX_PRINTS)
+    g_array_remove_range (self->prints, 0, self->prints->len - MAX_PRINTS);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRINTS]);
+}
+
+static void
+on_stream_prints (LodeLiqStream *stream,
+                  gpointer       prints,
+                  guint          n,
+                  gpointer       user_data)
+{
+  LodeDataController *self = user_data;
+
+  append_prints (self, prints, n);
+  /* Kept so bubbles survive a restart. */
+  if (self->store != NULL)
+    lode_store_put_prints_async (self->store, prints, n, NULL, NULL, NULL);
+}
+
+static void
+update_stream_state (LodeDataController *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; self->streams != NULL && i < self->streams->len; i++)
+    {
+      LodeLiqStream *stream = g_ptr_array_index (self->streams, i);
+      g_autoptr(LodeSource) source = lode_source_new_for_id (lode_liq_stream_get_venue (stream),
+                                                             lode_data_controller_get_http (self), NULL);
+      const char *state;
+
+      switch (lode_liq_stream_get_state (stream))
+        {
+        case LODE_LIQ_STREAM_CONNECTED:
+          state = _("live");
+          break;
+        case LODE_LIQ_STREAM_CONNECTING:
+          state = _("connecting");
+          break;
+        case LODE_LIQ_STREAM_RECONNECTING:
+          state = _("reconnecting");
+          break;
+        case LODE_LIQ_STREAM_FAILED:
+          state = _("failed");
+          break;
+        case LODE_LIQ_STREAM_DISCONNECTED:
+        default:
+          state = _("disconnected");
+          break;
+        }
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: a venue and the state of its liquidation feed, e.g. "Binance: live" */
+      g_string_append_printf (text, _("%s: %s"), lode_source_get_label (source), state);
+    }
+
+  set_string_output (self, &self->stream_state, text->len > 0 ? text->str : NULL, PROP_STREAM_STATE);
+}
+
+static void
+stop_streams (LodeDataController *self)
+{
+  for (guint i = 0; self->streams != NULL && i < self->streams->len; i++)
+    {
+      LodeLiqStream *stream = g_ptr_array_index (self->streams, i);
+
+      g_signal_handlers_disconnect_by_data (stream, self);
+      lode_liq_stream_stop (stream);
+    }
+  g_clear_pointer (&self->streams, g_ptr_array_unref);
+  g_clear_pointer (&self->streams_key, g_free);
+  update_stream_state (self);
+}
+
+static void
+on_stream_state (LodeDataController *self)
+{
+  update_stream_state (self);
+}
+
+static void
+start_stream (LodeDataController *self,
+              const char         *venue,
+              const char         *symbol,
+              double              contract_value)
+{
+  g_autoptr(GError) error = NULL;
+  LodeLiqStream *stream = lode_liq_stream_new (venue, g_hash_table_lookup (self->stream_urls, venue), &error);
+
+  if (stream == NULL)
+    return;
+
+  lode_liq_stream_add_symbol (stream, symbol, contract_value);
+  g_signal_connect (stream, "prints", G_CALLBACK (on_stream_prints), self);
+  g_signal_connect_swapped (stream, "notify::state", G_CALLBACK (on_stream_state), self);
+  g_ptr_array_add (self->streams, stream);
+  lode_liq_stream_start (stream);
+  update_stream_state (self);
+}
+
+typedef struct
+{
+  LodeDataController *self;
+  char               *key;
+  char               *symbol;
+} OkxStart;
+
+/* OKX sizes prints in contracts: its contract value comes with its list
+ * of instruments. */
+static void
+on_okx_symbols (GObject      *object,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  OkxStart *start = user_data;
+  LodeDataController *self = start->self;
+  g_autoptr(GPtrArray) symbols = lode_data_controller_list_symbols_finish (self, res, NULL);
+
+  for (guint i = 0; symbols != NULL && i < symbols->len; i++)
+    {
+      LodeSymbolInfo *info = g_ptr_array_index (symbols, i);
+
+      if (g_str_equal (info->id, start->symbol) && g_strcmp0 (start->key, self->streams_key) == 0
+          && self->streams != NULL)
+        start_stream (self, "okx", info->id, info->contract_value);
+    }
+
+  g_free (start->key);
+  g_free (start->symbol);
+  g_object_unref (start->self);
+  g_free (start);
+}
+
+/* One stream per venue shown that publishes liquidations; kept while the
+ * venues and symbol stay the same. */
+static void
+ensure_streams (LodeDataController *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autofree char *key = NULL;
+  g_autofree char *merged = NULL;
+
+  if (!is_venue (self->source))
+    {
+      stop_streams (self);
+      return;
+    }
+
+  merged = self->merge_venues ? g_strjoinv (",", self->merge_venues) : g_strdup ("");
+  key = g_strdup_printf ("%s|%s|%s", self->source, merged, self->symbol);
+  if (g_strcmp0 (key, self->streams_key) == 0)
+    return;
+
+  stop_streams (self);
+  self->streams = g_ptr_array_new_with_free_func (g_object_unref);
+  self->streams_key = g_strdup (key);
+
+  g_ptr_array_add (ids, self->source);
+  for (guint i = 0; self->merge_venues != NULL && self->merge_venues[i] != NULL; i++)
+    if (is_venue (self->merge_venues[i]) && !g_str_equal (self->merge_venues[i], self->source))
+      g_ptr_array_add (ids, self->merge_venues[i]);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *venue = g_ptr_array_index (ids, i);
+      g_autofree char *symbol = lode_data_controller_map_symbol (venue, self->symbol);
+
+      /* Hyperliquid publishes no liquidations: nothing is invented. */
+      if (!lode_liq_stream_venue_supported (venue, NULL))
+        continue;
+
+      if (g_str_equal (venue, "okx"))
+        {
+          OkxStart *start = g_new0 (OkxStart, 1);
+
+          start->self = g_object_ref (self);
+          start->key = g_strdup (key);
+          start->symbol = g_steal_pointer (&symbol);
+          lode_data_controller_list_symbols_async (self, "okx", NULL, on_okx_symbols, start);
+        }
+      else
+        start_stream (self, venue, symbol, 1.0);
+    }
+}
+
+static void
+on_stored_prints (GObject      *object,
+                  GAsyncResult *res,
+                  gpointer      user_data)
+{
+  g_autoptr(LodeDataController) self = user_data;
+  g_autoptr(GArray) stored = lode_store_get_prints_finish (LODE_STORE (object), res, NULL);
+
+  if (stored == NULL || stored->len == 0)
+    return;
+
+  /* Live prints may already have arrived: merge, dropping repeats. */
+  if (self->prints != NULL)
+    g_array_append_vals (stored, self->prints->data, self->prints->len);
+  lode_liq_prints_sort ((LodeLiqPrint *) stored->data, stored->len);
+  g_clear_pointer (&self->prints, g_array_unref);
+  self->prints = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const LodeLiqPrint *p = &g_array_index (stored, LodeLiqPrint, i);
+      const LodeLiqPrint *last = self->prints->len > 0
+                                 ? &g_array_index (self->prints, LodeLiqPrint, self->prints->len - 1) : NULL;
+
+      if (last == NULL || memcmp (last, p, sizeof *p) != 0)
+        g_array_append_val (self->prints, *p);
+    }
+  append_prints (self, NULL, 0);
+}
+
+/* A new market: its stored prints come back, those of others go. */
+static void
+restore_prints (LodeDataController *self)
+{
+  LodeMarket *market = self->snapshot ? lode_snapshot_get_market (self->snapshot) : NULL;
+  const LodeCandle *first, *last;
+
+  if (self->prints_cancellable != NULL)
+    g_cancellable_cancel (self->prints_cancellable);
+  g_clear_object (&self->prints_cancellable);
+  g_clear_pointer (&self->prints, g_array_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRINTS]);
+
+  if (self->store == NULL || market == NULL || !is_venue (self->source))
+    return;
+
+  first = lode_market_get_candle (market, 0);
+  last = lode_market_get_candle (market, lode_market_get_n_candles (market) - 1);
+  self->prints_cancellable = g_cancellable_new ();
+  lode_store_get_prints_async (self->store, NULL,
+                               lode_snapshot_get_symbol (self->snapshot),
+                               first->time_ms, last->time_ms + lode_market_get_interval_ms (market),
+                               self->prints_cancellable, on_stored_prints, g_object_ref (self));
+}
+
 static void
 build_done (GObject      *object,
             GAsyncResult *res,
@@ -587,6 +852,9 @@ build_done (GObject      *object,
   /* The book goes with the market on screen: polled with every load. */
   update_confluence (self);
   fetch_depth (self);
+  if (job->market_changed)
+    restore_prints (self);
+  ensure_streams (self);
 
   build_result_free (result);
 }
@@ -919,6 +1187,7 @@ start_rebuild (gpointer user_data)
     }
   self->force_reload = FALSE;
 
+  job->market_changed = g_strcmp0 (key, self->market_key) != 0;
   if (live)
     start_venue_batch (self, job);
   else
@@ -986,6 +1255,10 @@ lode_data_controller_dispose (GObject *object)
   if (self->depth_cancellable != NULL)
     g_cancellable_cancel (self->depth_cancellable);
   g_clear_object (&self->depth_cancellable);
+  if (self->prints_cancellable != NULL)
+    g_cancellable_cancel (self->prints_cancellable);
+  g_clear_object (&self->prints_cancellable);
+  stop_streams (self);
   g_clear_object (&self->store);
   g_clear_object (&self->http);
 
@@ -1013,6 +1286,9 @@ lode_data_controller_finalize (GObject *object)
   g_clear_pointer (&self->snapshot, lode_snapshot_unref);
   g_clear_pointer (&self->book, lode_book_unref);
   g_clear_pointer (&self->confluence, g_array_unref);
+  g_clear_pointer (&self->prints, g_array_unref);
+  g_clear_pointer (&self->stream_urls, g_hash_table_unref);
+  g_free (self->stream_state);
   g_clear_pointer (&self->markets, g_ptr_array_unref);
   g_clear_pointer (&self->labels, g_ptr_array_unref);
 
@@ -1094,6 +1370,12 @@ lode_data_controller_get_property (GObject    *object,
       break;
     case PROP_CLUSTER_SHARE:
       g_value_set_double (value, self->confluence_params.cluster_min_share);
+      break;
+    case PROP_PRINTS:
+      g_value_set_boxed (value, self->prints);
+      break;
+    case PROP_STREAM_STATE:
+      g_value_set_string (value, self->stream_state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1221,6 +1503,8 @@ lode_data_controller_class_init (LodeDataControllerClass *klass)
   properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL, ro);
   properties[PROP_SOURCE_LABEL] = g_param_spec_string ("source-label", NULL, NULL, NULL, ro);
   properties[PROP_BOOK] = g_param_spec_boxed ("book", NULL, NULL, LODE_TYPE_BOOK, ro);
+  properties[PROP_PRINTS] = g_param_spec_boxed ("prints", NULL, NULL, G_TYPE_ARRAY, ro);
+  properties[PROP_STREAM_STATE] = g_param_spec_string ("stream-state", NULL, NULL, NULL, ro);
   properties[PROP_CONFLUENCE] = g_param_spec_boxed ("confluence", NULL, NULL, G_TYPE_ARRAY, ro);
   properties[PROP_WALL_MULTIPLE] = g_param_spec_double ("confluence-wall-multiple", NULL, NULL,
                                                         1.0, 100.0, 4.0, rw);
@@ -1242,6 +1526,7 @@ lode_data_controller_init (LodeDataController *self)
   self->progress = -1;
   lode_confluence_params_init_default (&self->confluence_params);
   self->base_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->stream_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   restart_refresh_timer (self);
   queue_rebuild (self);
 }
@@ -1404,6 +1689,30 @@ lode_data_controller_set_store_max_bytes (LodeDataController *self,
   self->store_max_bytes = max_bytes;
   if (self->store != NULL && max_bytes > 0)
     lode_store_set_max_bytes (self->store, max_bytes);
+}
+
+void
+lode_data_controller_set_stream_url (LodeDataController *self,
+                                     const char         *venue,
+                                     const char         *url)
+{
+  g_return_if_fail (LODE_IS_DATA_CONTROLLER (self));
+  g_return_if_fail (venue != NULL);
+
+  if (g_strcmp0 (g_hash_table_lookup (self->stream_urls, venue), url) == 0)
+    return;
+
+  if (url != NULL && *url != '\0')
+    g_hash_table_insert (self->stream_urls, g_strdup (venue), g_strdup (url));
+  else
+    g_hash_table_remove (self->stream_urls, venue);
+
+  /* Reconnect with the new address on the next ensure. */
+  if (self->streams != NULL)
+    {
+      stop_streams (self);
+      ensure_streams (self);
+    }
 }
 
 LodeHttp *

@@ -43,6 +43,9 @@ G_DECLARE_FINAL_TYPE (LodeDataController, lode_data_controller, LODE, DATA_CONTR
  *   book            the merged order books of the venues shown (LodeBook), polled
  *                   with every load; NULL for the demo, files, or when no venue gave one
  *   confluence      GArray of LodeConfluenceZone: depth walls at bright clusters
+ *   prints          GArray of LodeLiqPrint: live liquidation prints of the venues
+ *                   shown (websockets), with those stored for the market's range
+ *   stream-state    "Binance: live · Bybit: reconnecting", or NULL without streams
  * Confluence thresholds (writable): confluence-wall-multiple (a wall is a row
  * of ≥ this × the median row), confluence-cluster-share (a bright cluster
  * holds ≥ this share of the live notional).
@@ -76,6 +79,10 @@ GPtrArray          *lode_data_controller_list_symbols_finish (LodeDataController
 /* The history store's bound (bytes); older data is pruned past it. */
 void                lode_data_controller_set_store_max_bytes (LodeDataController *self,
                                                               guint64             max_bytes);
+/* Where a venue's public websocket is (tests and mirrors); NULL = the real one. */
+void                lode_data_controller_set_stream_url   (LodeDataController *self,
+                                                           const char         *venue,
+                                                           const char         *url);
 /* The HTTP session of the venues (its timeouts and retry policy). */
 LodeHttp           *lode_data_controller_get_http         (LodeDataController *self);
 /* The clock for live sources (tests); 0 = the real one. */

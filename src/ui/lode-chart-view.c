@@ -31,6 +31,7 @@ struct _LodeChartView
   double          highlight_high;
   LodeBook       *book;            /* order books of the venues, or NULL */
   GArray         *confluence;      /* LodeConfluenceZone */
+  GArray         *prints;          /* LodeLiqPrint, ascending */
   gboolean        show_depth_bands;
   gboolean        has_cascade;
   double          cascade_trigger;
@@ -77,6 +78,7 @@ enum {
   PROP_BOOK,
   PROP_CONFLUENCE,
   PROP_SHOW_DEPTH_BANDS,
+  PROP_PRINTS,
   N_PROPS
 };
 
@@ -116,6 +118,11 @@ fill_frame (LodeChartView  *self,
   frame->show_depth_bands = self->show_depth_bands;
   frame->has_cascade = self->has_cascade;
   frame->cascade_trigger = self->cascade_trigger;
+  if (self->prints != NULL)
+    {
+      frame->prints = (const LodeLiqPrint *) self->prints->data;
+      frame->n_prints = self->prints->len;
+    }
   if (with_crosshair && self->pointer_inside)
     {
       frame->has_crosshair = TRUE;
@@ -661,6 +668,7 @@ lode_chart_view_dispose (GObject *object)
   g_clear_pointer (&self->candle_index, lode_candle_index_free);
   g_clear_pointer (&self->book, lode_book_unref);
   g_clear_pointer (&self->confluence, g_array_unref);
+  g_clear_pointer (&self->prints, g_array_unref);
 
   G_OBJECT_CLASS (lode_chart_view_parent_class)->dispose (object);
 }
@@ -714,6 +722,9 @@ lode_chart_view_get_property (GObject    *object,
       break;
     case PROP_SHOW_DEPTH_BANDS:
       g_value_set_boolean (value, self->show_depth_bands);
+      break;
+    case PROP_PRINTS:
+      g_value_set_boxed (value, self->prints);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -775,6 +786,12 @@ lode_chart_view_set_property (GObject      *object,
       invalidate_base (self);
       g_object_notify_by_pspec (object, pspec);
       break;
+    case PROP_PRINTS:
+      g_clear_pointer (&self->prints, g_array_unref);
+      self->prints = g_value_dup_boxed (value);
+      invalidate_base (self);
+      g_object_notify_by_pspec (object, pspec);
+      break;
     case PROP_SHOW_DEPTH_BANDS:
       if (self->show_depth_bands != g_value_get_boolean (value))
         {
@@ -818,6 +835,7 @@ lode_chart_view_class_init (LodeChartViewClass *klass)
   properties[PROP_BOOK] = g_param_spec_boxed ("book", NULL, NULL, LODE_TYPE_BOOK, rw);
   properties[PROP_CONFLUENCE] = g_param_spec_boxed ("confluence", NULL, NULL, G_TYPE_ARRAY, rw);
   properties[PROP_SHOW_DEPTH_BANDS] = g_param_spec_boolean ("show-depth-bands", NULL, NULL, FALSE, rw);
+  properties[PROP_PRINTS] = g_param_spec_boxed ("prints", NULL, NULL, G_TYPE_ARRAY, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "chart.pan", "(ii)", action_pan);
@@ -1011,6 +1029,35 @@ lode_chart_view_set_cascade (LodeChartView *self,
   self->has_cascade = has_cascade;
   self->cascade_trigger = trigger;
   invalidate_base (self);
+}
+
+/* Issue #6: the share of printed liquidation notional in the visible
+ * candles that fell in rows the model showed bright just before. NaN when
+ * nothing can be judged; -1 when too many candles are visible to build the
+ * one-column-per-candle grid it needs (zoom in). */
+double
+lode_chart_view_get_accuracy (LodeChartView *self)
+{
+  LodeMarket *market;
+  LodeHeatmapView view;
+  LodeFlowAccuracyParams params;
+  LodeFlowAccuracy accuracy;
+
+  g_return_val_if_fail (LODE_IS_CHART_VIEW (self), NAN);
+
+  market = current_market (self);
+  if (market == NULL || self->prints == NULL || self->prints->len == 0
+      || !lode_view_get_heatmap_view (&self->view, market, self->mode, 1, 200, &view))
+    return NAN;
+  if (view.n_candles > 2000)
+    return -1;
+
+  lode_flow_accuracy_params_init_default (&params);
+  params.reference = self->reference;
+  lode_flow_accuracy (self->snapshot, &view, (const LodeLiqPrint *) self->prints->data,
+                      self->prints->len, &params, &accuracy);
+
+  return accuracy.share;
 }
 
 LodeBook *

@@ -23,7 +23,8 @@ G_DECLARE_FINAL_TYPE (LodeChartView, lode_chart_view, LODE, CHART_VIEW, GtkWidge
  * (LodeColormapId), intensity (gamma of the colour curve), show-profile,
  * message (text over the chart, e.g. an error), rendering (read-only: a
  * raster is being computed), book (LodeBook: resting depth drawn beside the
- * profile), confluence (GArray of LodeConfluenceZone), show-depth-bands.
+ * profile), confluence (GArray of LodeConfluenceZone), show-depth-bands,
+ * prints (GArray of LodeLiqPrint: bubbles).
  *
  * Actions (keyboard: arrows, +/−, Ctrl+arrows, Home): chart.pan (ii),
  * chart.zoom-in, chart.zoom-out, chart.zoom-price-in, chart.zoom-price-out,
@@ -48,6 +49,10 @@ void            lode_chart_view_set_cascade   (LodeChartView *self,
                                                gboolean       has_cascade,
                                                double         trigger);
 LodeBook       *lode_chart_view_get_book      (LodeChartView *self);
+/* Share of the printed liquidation notional of the visible candles that
+ * fell inside bright rows of the model just before (issue #6); NaN when
+ * nothing can be judged, -1 when zoomed out too far to compute it. */
+double          lode_chart_view_get_accuracy  (LodeChartView *self);
 /* Shows the latest candles and auto-scales the price axis. */
 void            lode_chart_view_fit           (LodeChartView *self);
 const LodeView *lode_chart_view_get_view      (LodeChartView *self);

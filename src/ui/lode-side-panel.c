@@ -10,6 +10,7 @@
 #include "lode-side-panel.h"
 #include "lode-cascade.h"
 #include "lode-confluence.h"
+#include "lode-flow.h"
 #include "lode-source.h"
 
 /* Clusters listed: the strongest ten (issue #4). */
@@ -32,6 +33,9 @@ struct _LodeSidePanel
   GtkAdjustment      *intensity_adjustment;
   GtkListBox         *cluster_list;
   GtkLabel           *cascade_label;
+  GtkLabel           *stream_label;
+  GtkLabel           *accuracy_label;
+  GtkListBox         *prints_list;
   GtkGrid            *tier_grid;
   GtkDropDown        *source_dropdown;
   GtkDropDown        *symbol_dropdown;
@@ -314,11 +318,103 @@ update_shares (LodeSidePanel *self)
     }
 }
 
+static void update_accuracy (LodeSidePanel *self);
+
 static void
 on_snapshot_changed (LodeSidePanel *self)
 {
   update_clusters (self);
   update_shares (self);
+  update_accuracy (self);
+}
+
+/* Live liquidations ------------------------------------------------------------ */
+
+#define N_PRINT_ROWS 12
+
+static void
+update_accuracy (LodeSidePanel *self)
+{
+  double share = self->chart_view ? lode_chart_view_get_accuracy (self->chart_view) : NAN;
+  g_autofree char *text = NULL;
+
+  if (isnan (share))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->accuracy_label), FALSE);
+      return;
+    }
+
+  if (share < 0)
+    text = g_strdup (_("Zoom in to compare the prints with the map"));
+  else
+    /* Translators: how much of the printed liquidation notional of the
+     * visible range fell in zones the heatmap showed bright beforehand */
+    text = g_strdup_printf (_("%.0f %% of the printed notional in view hit bright zones"), 100.0 * share);
+  gtk_label_set_label (self->accuracy_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->accuracy_label), TRUE);
+}
+
+static GtkWidget *
+print_row_new (const LodeLiqPrint *print)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (print->time_ms / 1000);
+  g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
+  g_autofree char *price = lode_format_price (print->price);
+  g_autofree char *usd = lode_format_usd (print->notional_usd);
+  /* The side that was liquidated: a long (forced sell) or a short (forced buy). */
+  const char *side = print->side == LODE_SIDE_LONG ? _("Long") : _("Short");
+  g_autofree char *text = g_strdup_printf ("%s  %s  %s  %s", clock, print->venue, side, price);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *marker = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *amount = gtk_label_new (usd);
+
+  gtk_widget_add_css_class (marker, "cluster-marker");
+  gtk_widget_add_css_class (marker, print->side == LODE_SIDE_LONG ? "cluster-long" : "cluster-short");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (amount, "numeric");
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_top (box, 3);
+  gtk_widget_set_margin_bottom (box, 3);
+  gtk_box_append (GTK_BOX (box), marker);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), amount);
+
+  return box;
+}
+
+static void
+update_prints (LodeSidePanel *self)
+{
+  g_autoptr(GArray) prints = NULL;
+  g_autofree char *state = NULL;
+  GtkWidget *child;
+
+  if (self->controller == NULL)
+    return;
+
+  g_object_get (self->controller, "prints", &prints, "stream-state", &state, NULL);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->prints_list))) != NULL)
+    gtk_list_box_remove (self->prints_list, child);
+
+  /* Newest first. */
+  for (guint k = 0; prints != NULL && k < prints->len && k < N_PRINT_ROWS; k++)
+    gtk_list_box_append (self->prints_list,
+                         print_row_new (&g_array_index (prints, LodeLiqPrint, prints->len - 1 - k)));
+  gtk_widget_set_visible (GTK_WIDGET (self->prints_list), prints != NULL && prints->len > 0);
+
+  if (state == NULL)
+    gtk_label_set_label (self->stream_label,
+                         _("Live prints come from the exchanges’ liquidation feeds (Binance, Bybit, OKX)."));
+  else
+    gtk_label_set_label (self->stream_label, state);
+
+  update_accuracy (self);
 }
 
 /* Data: source, symbol, merged venues --------------------------------------- */
@@ -747,6 +843,9 @@ lode_side_panel_class_init (LodeSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, intensity_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, cluster_list);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, cascade_label);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, stream_label);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, accuracy_label);
+  gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, prints_list);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, tier_grid);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, source_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LodeSidePanel, symbol_dropdown);
@@ -844,9 +943,14 @@ lode_side_panel_set_controller (LodeSidePanel      *self,
                                 G_CALLBACK (update_data_section), self);
       g_signal_connect_swapped (controller, "notify::confluence",
                                 G_CALLBACK (update_clusters), self);
+      g_signal_connect_swapped (controller, "notify::prints",
+                                G_CALLBACK (update_prints), self);
+      g_signal_connect_swapped (controller, "notify::stream-state",
+                                G_CALLBACK (update_prints), self);
     }
   rebuild_tier_grid (self);
   update_data_section (self);
+  update_prints (self);
 }
 
 GtkListBox *

@@ -450,6 +450,7 @@ on_settings_changed (GSettings  *settings,
 {
   LodeWindow *self = user_data;
   const char * const *venues = lode_source_list_ids ();
+  g_autoptr(GSettingsSchema) schema = NULL;
 
   for (guint i = 0; venues[i] != NULL; i++)
     {
@@ -460,6 +461,19 @@ on_settings_changed (GSettings  *settings,
         continue;
       url = g_settings_get_string (settings, name);
       lode_data_controller_set_base_url (self->controller, venues[i], url);
+    }
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  for (guint i = 0; venues[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-ws-url", venues[i]);
+      g_autofree char *url = NULL;
+
+      /* Venues without a liquidation feed have no websocket key. */
+      if ((key != NULL && !g_str_equal (key, name)) || !g_settings_schema_has_key (schema, name))
+        continue;
+      url = g_settings_get_string (settings, name);
+      lode_data_controller_set_stream_url (self->controller, venues[i], url);
     }
 
   if (key == NULL || g_str_equal (key, "history-max-mb"))
@@ -633,6 +647,8 @@ lode_window_init (LodeWindow *self)
   g_object_bind_property (self->controller, "book", self->chart_view, "book",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->controller, "confluence", self->chart_view, "confluence",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->controller, "prints", self->chart_view, "prints",
                           G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->controller, "notify::snapshot", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->controller, "notify::snapshot", G_CALLBACK (update_export_actions), self);
