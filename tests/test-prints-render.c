@@ -116,6 +116,25 @@ test_bubbles_where_the_prints_are (void)
   pixel (without, x_short + 16, y_short, b);
   g_assert_cmpint ((int) a[2] - b[2], >, (int) a[0] - b[0]);
 
+  /* The totals strip: under candle 10 a long bar down from the strip's
+   * middle (36 px strip: middle 18 px above the plot's bottom), under
+   * candle 30 a short bar up; both at the full half height (equal totals,
+   * the largest in view), so 8 px off the middle is inside them. */
+  {
+    double bottom = view.plot_y + view.plot_height;
+
+    pixel (with, x_long, bottom - 18 + 8, a);
+    pixel (without, x_long, bottom - 18 + 8, b);
+    g_assert_cmpint ((int) a[0] - b[0], >, (int) a[2] - b[2]);
+    pixel (with, x_short, bottom - 18 - 8, a);
+    pixel (without, x_short, bottom - 18 - 8, b);
+    g_assert_cmpint ((int) a[2] - b[2], >, (int) a[0] - b[0]);
+    /* No bar where no print is. */
+    pixel (with, lode_view_x_for_index (&view, 20.5), bottom - 18 - 8, a);
+    pixel (without, lode_view_x_for_index (&view, 20.5), bottom - 18 - 8, b);
+    g_assert_true (a[0] == b[0] && a[1] == b[1] && a[2] == b[2]);
+  }
+
   /* Far from both, nothing changed. */
   pixel (with, x_long - 60, y_long + 60, a);
   pixel (without, x_long - 60, y_long + 60, b);

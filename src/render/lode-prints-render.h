@@ -20,4 +20,12 @@ void   lode_chart_render_prints  (cairo_t                *cr,
                                   const LodeChartPalette *palette,
                                   const LodeChartFrame   *frame);
 
+/* Printed liquidations per candle (issue 6) as a strip of bars along the
+ * bottom of the plot: shorts up from its middle, longs down, scaled to the
+ * largest total in view. Drawn by lode_chart_render_prints(). */
+void   lode_chart_render_print_totals (cairo_t                *cr,
+                                       const LodeView         *view,
+                                       const LodeChartPalette *palette,
+                                       const LodeChartFrame   *frame);
+
 G_END_DECLS
