@@ -170,12 +170,8 @@ lode_venue_fixture_assert_candles (LodeVenueFixture *f,
       LodeCandle expected;
 
       lode_mock_exchange_candle (f->mock, start_ms + (gint64) i * interval_ms, interval_ms, &expected);
-      g_assert_cmpint (candles[i].time_ms, ==, expected.time_ms);
-      g_assert_cmpfloat (candles[i].open, ==, expected.open);
-      g_assert_cmpfloat (candles[i].high, ==, expected.high);
-      g_assert_cmpfloat (candles[i].low, ==, expected.low);
-      g_assert_cmpfloat (candles[i].close, ==, expected.close);
-      g_assert_cmpfloat (candles[i].volume, ==, expected.volume);
+      lode_venue_test_assert_candle (&candles[i], expected.time_ms, expected.open, expected.high,
+                                     expected.low, expected.close, expected.volume);
     }
 }
 
@@ -230,6 +226,23 @@ lode_venue_fixture_assert_identity (LodeVenueFixture *f,
   g_assert_cmpstr (lode_source_get_label (f->source), ==, label);
   g_object_get (other, "base-url", &base, NULL);
   g_assert_cmpstr (base, ==, default_base_url);
+}
+
+void
+lode_venue_test_assert_candle (const LodeCandle *c,
+                               gint64            time_ms,
+                               double            open,
+                               double            high,
+                               double            low,
+                               double            close,
+                               double            volume)
+{
+  g_assert_cmpint (c->time_ms, ==, time_ms);
+  g_assert_cmpfloat (c->open, ==, open);
+  g_assert_cmpfloat (c->high, ==, high);
+  g_assert_cmpfloat (c->low, ==, low);
+  g_assert_cmpfloat (c->close, ==, close);
+  g_assert_cmpfloat (c->volume, ==, volume);
 }
 
 void

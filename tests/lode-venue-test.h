@@ -97,6 +97,14 @@ void          lode_venue_fixture_assert_identity  (LodeVenueFixture  *f,
                                                    const char        *id,
                                                    const char        *label,
                                                    const char        *default_base_url);
+/* @c has exactly these fields. */
+void          lode_venue_test_assert_candle       (const LodeCandle  *c,
+                                                   gint64             time_ms,
+                                                   double             open,
+                                                   double             high,
+                                                   double             low,
+                                                   double             close,
+                                                   double             volume);
 /* @n_levels a side, the best bid below the best ask. */
 void          lode_venue_test_assert_depth        (const LodeDepth   *depth,
                                                    guint              n_levels);

@@ -40,12 +40,8 @@ test_parse_klines (void)
   /* Newest first on the wire, ascending here. */
   g_assert_cmpuint (candles->len, ==, 3);
   c = &g_array_index (candles, LodeCandle, 0);
-  g_assert_cmpint (c->time_ms, ==, G_GINT64_CONSTANT (1767225600000));
-  g_assert_cmpfloat (c->open, ==, 94012.5);
-  g_assert_cmpfloat (c->high, ==, 94110.0);
-  g_assert_cmpfloat (c->low, ==, 93990.1);
-  g_assert_cmpfloat (c->close, ==, 94080.2);
-  g_assert_cmpfloat (c->volume, ==, 152.331);
+  lode_venue_test_assert_candle (c, G_GINT64_CONSTANT (1767225600000),
+                                 94012.5, 94110.0, 93990.1, 94080.2, 152.331);
   g_assert_cmpint (g_array_index (candles, LodeCandle, 2).time_ms, ==,
                    G_GINT64_CONSTANT (1767225720000));
 }

@@ -38,12 +38,8 @@ test_parse_candles (void)
   g_assert_no_error (error);
   g_assert_cmpuint (candles->len, ==, 2);
   c = &g_array_index (candles, LodeCandle, 0);
-  g_assert_cmpint (c->time_ms, ==, G_GINT64_CONSTANT (1767225600000));
-  g_assert_cmpfloat (c->open, ==, 94012.0);
-  g_assert_cmpfloat (c->high, ==, 94110.0);
-  g_assert_cmpfloat (c->low, ==, 93990.0);
-  g_assert_cmpfloat (c->close, ==, 94080.0);
-  g_assert_cmpfloat (c->volume, ==, 12.3412);
+  lode_venue_test_assert_candle (c, G_GINT64_CONSTANT (1767225600000),
+                                 94012.0, 94110.0, 93990.0, 94080.0, 12.3412);
   g_assert_cmpfloat (g_array_index (candles, LodeCandle, 1).open, ==, 94080.0);
 
   g_clear_pointer (&candles, g_array_unref);
