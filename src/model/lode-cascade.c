@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "lode-cascade.h"
@@ -43,7 +45,7 @@ lode_cascade_estimate (const LodeLevelSet *set,
     {
       /* §8: without depth the feature says so; it never invents a book. */
       g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_NEEDS_DEPTH,
-                   "No order-book depth on the %s side beyond %g",
+                   _("No order-book depth on the %s side beyond %g"),
                    lode_book_side_to_string (hit), close);
       return NULL;
     }

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -214,7 +216,7 @@ lode_model_params_parse_tiers (LodeModelParams  *params,
       if (n == LODE_MAX_TIERS)
         {
           g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                       "At most %d leverage tiers are supported", LODE_MAX_TIERS);
+                       _("At most %d leverage tiers are supported"), LODE_MAX_TIERS);
           return FALSE;
         }
 
@@ -231,7 +233,7 @@ lode_model_params_parse_tiers (LodeModelParams  *params,
           || (lw[1] != NULL && lw[2] != NULL))
         {
           g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                       "Tier %u “%s” is not LEVERAGE[:WEIGHT]", i + 1, parts[i]);
+                       _("Tier %u “%s” is not LEVERAGE[:WEIGHT]"), i + 1, parts[i]);
           return FALSE;
         }
 
@@ -241,7 +243,7 @@ lode_model_params_parse_tiers (LodeModelParams  *params,
   if (n == 0)
     {
       g_set_error_literal (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                           "No leverage tiers given");
+                           _("No leverage tiers given"));
       return FALSE;
     }
 
@@ -298,14 +300,14 @@ lode_model_params_validate (const LodeModelParams  *params,
   if (params->n_tiers == 0 || params->n_tiers > LODE_MAX_TIERS)
     {
       g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                   "Between 1 and %d leverage tiers are needed", LODE_MAX_TIERS);
+                   _("Between 1 and %d leverage tiers are needed"), LODE_MAX_TIERS);
       return FALSE;
     }
 
   if (!isfinite (params->mmr) || params->mmr < 0)
     {
       g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                   "Maintenance margin rate %g is not a finite rate ≥ 0", params->mmr);
+                   _("Maintenance margin rate %g is not a finite rate ≥ 0"), params->mmr);
       return FALSE;
     }
 
@@ -316,20 +318,20 @@ lode_model_params_validate (const LodeModelParams  *params,
       if (!isfinite (t->leverage) || t->leverage <= 1)
         {
           g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                       "Tier %u: leverage %g is not > 1", k + 1, t->leverage);
+                       _("Tier %u: leverage %g is not > 1"), k + 1, t->leverage);
           return FALSE;
         }
       if (!isfinite (t->weight) || t->weight < 0)
         {
           g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                       "Tier %u: weight %g is not ≥ 0", k + 1, t->weight);
+                       _("Tier %u: weight %g is not ≥ 0"), k + 1, t->weight);
           return FALSE;
         }
       /* §3: m < 1/L keeps p_long below and p_short above the entry. */
       if (t->enabled && params->mmr >= 1.0 / t->leverage)
         {
           g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                       "Tier %u: maintenance margin rate %g is not below 1/%g",
+                       _("Tier %u: maintenance margin rate %g is not below 1/%g"),
                        k + 1, params->mmr, t->leverage);
           return FALSE;
         }
@@ -340,7 +342,7 @@ lode_model_params_validate (const LodeModelParams  *params,
   if (!any)
     {
       g_set_error_literal (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_PARAMS,
-                           "No enabled leverage tier has a weight above 0");
+                           _("No enabled leverage tier has a weight above 0"));
       return FALSE;
     }
 
@@ -412,7 +414,7 @@ static void
 set_cancelled (GError **error)
 {
   g_set_error_literal (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_CANCELLED,
-                       "The model build was cancelled");
+                       _("The model build was cancelled"));
 }
 
 static LodeLevelSet *
@@ -496,8 +498,10 @@ lode_liq_model_build (LodeMarket             *market,
   c = lode_market_get_candles (market);
   if (n >= G_MAXUINT32)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
+
       g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_SERIES,
-                   "Too many candles (%" G_GSIZE_FORMAT ")", n);
+                   _("Too many candles (%s)"), count);
       return NULL;
     }
 

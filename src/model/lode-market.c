@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "lode-market.h"
@@ -20,21 +22,21 @@ candle_invalid (const LodeCandle *c,
                 const char      **problem)
 {
   if (prev != NULL && c->time_ms <= prev->time_ms)
-    *problem = c->time_ms == prev->time_ms ? "duplicate time" : "time before the previous row";
+    *problem = c->time_ms == prev->time_ms ? N_("duplicate time") : N_("time before the previous row");
   else if (!isfinite (c->open) || !isfinite (c->high) || !isfinite (c->low) || !isfinite (c->close))
-    *problem = "a price is not finite";
+    *problem = N_("a price is not finite");
   else if (c->open <= 0 || c->high <= 0 || c->low <= 0 || c->close <= 0)
-    *problem = "a price is not positive";
+    *problem = N_("a price is not positive");
   else if (c->low > MIN (c->open, c->close))
-    *problem = "low above open or close";
+    *problem = N_("low above open or close");
   else if (c->high < MAX (c->open, c->close))
-    *problem = "high below open or close";
+    *problem = N_("high below open or close");
   else if (!isfinite (c->volume) || c->volume < 0)
-    *problem = "volume not finite or negative";
+    *problem = N_("volume not finite or negative");
   else if (!isnan (c->oi_usd) && (!isfinite (c->oi_usd) || c->oi_usd < 0))
-    *problem = "open interest not finite or negative";
+    *problem = N_("open interest not finite or negative");
   else if (!isfinite (c->long_share) || c->long_share < 0 || c->long_share > 1)
-    *problem = "long share outside [0, 1]";
+    *problem = N_("long share outside [0, 1]");
   else
     return FALSE;
 
@@ -52,14 +54,17 @@ validate (const LodeCandle  *candles,
   if (n_candles == 0)
     {
       g_set_error_literal (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_SERIES,
-                           "The series has no candles");
+                           _("The series has no candles"));
       return FALSE;
     }
 
   if (interval_ms <= 0)
     {
+      g_autofree char *ms = g_strdup_printf ("%" G_GINT64_FORMAT, interval_ms);
+
+      /* Translators: %s is a duration in milliseconds */
       g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_SERIES,
-                   "Candle interval %" G_GINT64_FORMAT " ms is not positive", interval_ms);
+                   _("Candle interval %s ms is not positive"), ms);
       return FALSE;
     }
 
@@ -69,9 +74,12 @@ validate (const LodeCandle  *candles,
 
       if (candle_invalid (&candles[i], i > 0 ? &candles[i - 1] : NULL, &problem))
         {
+          g_autofree char *row = g_strdup_printf ("%" G_GSIZE_FORMAT, i);
+          g_autofree char *time = g_strdup_printf ("%" G_GINT64_FORMAT, candles[i].time_ms);
+
+          /* Translators: a row of a series, its time in ms and what is wrong with it */
           g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_SERIES,
-                       "Row %" G_GSIZE_FORMAT " (time %" G_GINT64_FORMAT " ms): %s",
-                       i, candles[i].time_ms, problem);
+                       _("Row %s (time %s ms): %s"), row, time, _(problem));
           return FALSE;
         }
     }
@@ -327,10 +335,11 @@ lode_market_aggregate (const LodeMarket  *self,
 
   if (interval_ms <= 0 || interval_ms % self->interval_ms != 0)
     {
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, interval_ms);
+      g_autofree char *have = g_strdup_printf ("%" G_GINT64_FORMAT, self->interval_ms);
+
       g_set_error (error, LODE_MODEL_ERROR, LODE_MODEL_ERROR_INVALID_SERIES,
-                   "Interval %" G_GINT64_FORMAT " ms is not a positive multiple of %"
-                   G_GINT64_FORMAT " ms",
-                   interval_ms, self->interval_ms);
+                   _("Interval %s ms is not a positive multiple of %s ms"), want, have);
       return NULL;
     }
 
