@@ -124,6 +124,29 @@ typedef struct
   double  w[BUCKET_CHUNK];
 } BucketChunk;
 
+/* §6 reference: a histogram of the grid's positive cells by the top bits
+ * of their IEEE representation (exponent and two bits of mantissa; the
+ * order of positive floats is the order of their bits), made as the cells
+ * are written, one per row of a group of four so that neighbouring cells,
+ * which tend to share a bin, do not queue on one counter. */
+#define HIST_SHIFT 21
+#define HIST_BINS (1u << (31 - HIST_SHIFT))
+
+typedef struct
+{
+  guint32 bins[4][HIST_BINS];
+} CellHist;
+
+static inline void
+hist_add (guint32 *bins,
+          float    x)
+{
+  guint32 bits;
+
+  memcpy (&bits, &x, sizeof bits);
+  bins[bits >> HIST_SHIFT] += bits != 0;
+}
+
 /* Levels examined per batch of the filter below. */
 #define BATCH 256
 
@@ -138,6 +161,15 @@ typedef struct
   double  *weight;
 } Kernels;
 
+static double row_sigma    (double       price_min,
+                           double       delta,
+                           guint        r);
+static void   smooth_exact (float       *cells,
+                           guint        columns,
+                           guint        rows,
+                           double       price_min,
+                           double       delta,
+                           CellHist    *hist);
 static void kernels_init  (Kernels *k,
                            guint    rows,
                            double   price_min,
@@ -264,7 +296,8 @@ sweep_tile (const double *restrict vd,
             double       *restrict live,
             float        *restrict out,
             gsize                  columns,
-            gboolean               add)
+            gboolean               add,
+            CellHist     *restrict hist)
 {
   guint r = 0;
 
@@ -305,6 +338,13 @@ sweep_tile (const double *restrict vd,
               d2[t] = x23[0];
               d3[t] = x23[1];
             }
+          if (hist != NULL)
+            {
+              hist_add (hist->bins[0], x01[0]);
+              hist_add (hist->bins[1], x01[1]);
+              hist_add (hist->bins[2], x23[0]);
+              hist_add (hist->bins[3], x23[1]);
+            }
         }
       memcpy (sum + r, &s01, sizeof s01);
       memcpy (sum + r + 2, &s23, sizeof s23);
@@ -329,6 +369,8 @@ sweep_tile (const double *restrict vd,
             d[t] += x;
           else
             d[t] = x;
+          if (hist != NULL)
+            hist_add (hist->bins[0], x);
         }
       sum[r] = s;
       live[r] = m;
@@ -373,7 +415,10 @@ sweep_tile (const double *restrict vd,
  * each column's difference is smoothed (only its rows that changed are
  * spread, O(changed rows · 6σ), exact for any σ), then summed as above. A
  * smoothed cell is exactly 0 when no live level lies within its row's
- * reach, which the counts, spread the same way, tell. */
+ * reach, which the counts, spread the same way, tell.
+ *
+ * If @hist is not NULL (and @add FALSE), the cells written are counted in
+ * it as well; empty columns are not. */
 static void
 accumulate_model (const LodeLiqModel    *model,
                   const gssize          *bcol,
@@ -381,7 +426,8 @@ accumulate_model (const LodeLiqModel    *model,
                   const LodeHeatmapView *view,
                   const Kernels         *kernels,
                   gboolean               add,
-                  float                 *out)
+                  float                 *out,
+                  CellHist              *hist)
 {
   const guint C = view->columns;
   const guint R = view->rows;
@@ -687,10 +733,10 @@ accumulate_model (const LodeLiqModel    *model,
             }
         }
 
-      /* Smoothed: spread each changed row of each column (in any order:
-       * a row's change and its count's go together). */
       if (kernels != NULL)
         {
+          /* Smoothed: spread each changed row of each column
+           * (in any order: a row's change and its count's go together). */
           for (guint t = 0; t < width; t++)
             {
               const double *vd = vdiff + (gsize) (slot0 + t) * stride;
@@ -712,14 +758,14 @@ accumulate_model (const LodeLiqModel    *model,
           memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
           memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
           sweep_tile (sdiff, scdiff, stride, R, width, col_carry + c0, col_factor + c0,
-                      sum, live, out + c0, C, add);
+                      sum, live, out + c0, C, add, hist);
           memset (sdiff, 0, (gsize) stride * width * sizeof (double));
           memset (scdiff, 0, (gsize) stride * width * sizeof (double));
         }
       else
         {
           sweep_tile (vdiff + (gsize) slot0 * stride, cdiff + (gsize) slot0 * stride, stride, R, width,
-                      col_carry + c0, col_factor + c0, sum, live, out + c0, C, add);
+                      col_carry + c0, col_factor + c0, sum, live, out + c0, C, add, hist);
           memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
           memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
         }
@@ -760,18 +806,29 @@ heatmap_new (const LodeHeatmapView *view)
   return self;
 }
 
-static double percentile_and_max (const float *values,
-                                  gsize        n,
-                                  double       q,
-                                  float       *max_out);
+static double percentile_and_max  (const float    *values,
+                                   gsize           n,
+                                   double          q,
+                                   float          *max_out);
+static double percentile_of_cells (const float    *cells,
+                                   gsize           n,
+                                   double          q,
+                                   const CellHist *hist,
+                                   float          *max_out);
 
+/* §6: the reference value and the largest cell, from the histogram made
+ * with the cells if there is one. */
 static void
-finish (LodeHeatmap           *self,
-        const LodeHeatmapView *view)
+finish (LodeHeatmap    *self,
+        const CellHist *hist)
 {
+  gsize n = (gsize) self->columns * self->rows;
   float max;
 
-  self->reference = percentile_and_max (self->cells, (gsize) self->columns * self->rows, 0.99, &max);
+  if (hist != NULL)
+    self->reference = percentile_of_cells (self->cells, n, 0.99, hist, &max);
+  else
+    self->reference = percentile_and_max (self->cells, n, 0.99, &max);
   self->max = max;
 }
 
@@ -786,6 +843,30 @@ view_is_valid (const LodeHeatmapView *view)
          && view->mode <= LODE_RENDER_MODE_SHORT;
 }
 
+/* §6 σ in rows is 0.1 % of the price over δ. Up to SMOOTH_AFTER_REACH
+ * (⌊3σ⌋ rows, as in a view of months or more) nearly every row changes
+ * from one column to the next, and the finished grid is smoothed along its
+ * rows in float, many columns to a vector. Wider kernels (zoomed views,
+ * where few rows change) are spread per column from the changes, at a cost
+ * that does not grow with σ. Both are exact. */
+#define SMOOTH_AFTER_REACH 8
+
+static gboolean
+smooth_after (const LodeHeatmapView *view)
+{
+  double delta = (view->price_max - view->price_min) / view->rows;
+  double top = MAX (row_sigma (view->price_min, delta, 0),
+                    row_sigma (view->price_min, delta, view->rows - 1));
+
+  return view->mode == LODE_RENDER_MODE_SMOOTHED && floor (3.0 * top) <= SMOOTH_AFTER_REACH;
+}
+
+static gboolean
+smooth_per_column (const LodeHeatmapView *view)
+{
+  return view->mode == LODE_RENDER_MODE_SMOOTHED && !smooth_after (view);
+}
+
 LodeHeatmap *
 lode_heatmap_compute (const LodeLiqModel    *model,
                       const LodeHeatmapView *view)
@@ -793,6 +874,7 @@ lode_heatmap_compute (const LodeLiqModel    *model,
   g_autoptr(LodeHeatmap) self = NULL;
   g_autofree gssize *bcol = NULL;
   Kernels kernels = { NULL, };
+  g_autofree CellHist *hist = NULL;
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (view != NULL, NULL);
@@ -803,14 +885,17 @@ lode_heatmap_compute (const LodeLiqModel    *model,
   for (guint c = 0; c < view->columns; c++)
     bcol[c] = lode_heatmap_view_get_candle (view, c);
 
-  if (view->mode == LODE_RENDER_MODE_SMOOTHED)
+  hist = g_new0 (CellHist, 1);
+  if (smooth_per_column (view))
     kernels_init (&kernels, view->rows, view->price_min,
                   (view->price_max - view->price_min) / view->rows);
-  accumulate_model (model, bcol, TRUE, view,
-                    view->mode == LODE_RENDER_MODE_SMOOTHED ? &kernels : NULL,
-                    FALSE, self->cells);
+  accumulate_model (model, bcol, TRUE, view, kernels.weight != NULL ? &kernels : NULL,
+                    FALSE, self->cells, smooth_after (view) ? NULL : hist);
   kernels_clear (&kernels);
-  finish (self, view);
+  if (smooth_after (view))
+    smooth_exact (self->cells, view->columns, view->rows, view->price_min,
+                  (view->price_max - view->price_min) / view->rows, hist);
+  finish (self, hist);
 
   return g_steal_pointer (&self);
 }
@@ -839,13 +924,13 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
 
   primary = lode_liq_model_get_market (models[0]);
   n0 = lode_market_get_n_candles (primary);
-  /* §6 smoothing is linear: each venue's grid is smoothed on its own. */
-  if (view->mode == LODE_RENDER_MODE_SMOOTHED)
+  /* §6 smoothing is linear: per column, each venue's grid is smoothed on
+   * its own. */
+  if (smooth_per_column (view))
     kernels_init (&kernels, view->rows, view->price_min,
                   (view->price_max - view->price_min) / view->rows);
-  accumulate_model (models[0], bcol, TRUE, view,
-                    view->mode == LODE_RENDER_MODE_SMOOTHED ? &kernels : NULL,
-                    FALSE, self->cells);
+  accumulate_model (models[0], bcol, TRUE, view, kernels.weight != NULL ? &kernels : NULL,
+                    FALSE, self->cells, NULL);
 
   /* §9: another venue shows its last snapshot closed by the close of the
    * primary's candle b_c (its own candles, OI and λ). */
@@ -864,13 +949,21 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
                                                     lode_market_get_candle (primary, bcol[c])->time_ms
                                                     + lode_market_get_interval_ms (primary));
         }
-      accumulate_model (models[m], bother, FALSE, view,
-                        view->mode == LODE_RENDER_MODE_SMOOTHED ? &kernels : NULL,
-                        TRUE, self->cells);
+      accumulate_model (models[m], bother, FALSE, view, kernels.weight != NULL ? &kernels : NULL,
+                        TRUE, self->cells, NULL);
     }
 
   kernels_clear (&kernels);
-  finish (self, view);
+  if (smooth_after (view))
+    {
+      g_autofree CellHist *hist = g_new0 (CellHist, 1);
+
+      smooth_exact (self->cells, view->columns, view->rows, view->price_min,
+                    (view->price_max - view->price_min) / view->rows, hist);
+      finish (self, hist);
+    }
+  else
+    finish (self, NULL);
 
   return g_steal_pointer (&self);
 }
@@ -1002,11 +1095,12 @@ add_scaled (float       *restrict dst,
  * already overwritten kept in a ring of max_radius + 1 rows.
  * O(R · 6σ · C), and no copy of the grid. */
 static void
-smooth_exact (float  *cells,
-              guint   columns,
-              guint   rows,
-              double  price_min,
-              double  delta)
+smooth_exact (float    *cells,
+              guint     columns,
+              guint     rows,
+              double    price_min,
+              double    delta,
+              CellHist *hist)
 {
   g_autofree guint *radius = g_new (guint, rows);
   g_autofree double **kernel = g_new0 (double *, rows);
@@ -1075,6 +1169,9 @@ smooth_exact (float  *cells,
         memcpy (cells + (gsize) t * columns, acc, columns * sizeof (float));
       else
         memset (cells + (gsize) t * columns, 0, columns * sizeof (float));
+      if (hist != NULL && any)
+        for (guint c = 0; c < columns; c++)
+          hist_add (hist->bins[c % 4], acc[c]);
     }
 
   for (guint r = 0; r < rows; r++)
@@ -1095,7 +1192,7 @@ lode_heatmap_smooth_rows (float  *cells,
   if (columns == 0 || rows == 0 || !(price_max > price_min))
     return;
 
-  smooth_exact (cells, columns, rows, price_min, (price_max - price_min) / rows);
+  smooth_exact (cells, columns, rows, price_min, (price_max - price_min) / rows, NULL);
 }
 
 /* Maps a float to a key whose unsigned order is the float order. */
@@ -1322,6 +1419,75 @@ percentile_exact (const float *values,
     below += fine[low];
 
   return key_float ((top << 21) | (mid << 10) | low);
+}
+
+/* percentile_exact() for cells that are all ≥ 0 and not NaN, whose
+ * first histogram @hist was made as they were written: one pass over them
+ * remains (the largest, and the few in the bin of the answer), then two
+ * small histograms of the rest of the bits. The same nearest rank. */
+static double
+percentile_of_cells (const float    *cells,
+                     gsize           n,
+                     double          q,
+                     const CellHist *hist,
+                     float          *max_out)
+{
+  guint32 fine[2048];
+  g_autofree guint32 *sel = NULL;
+  gsize m = 0, n_sel = 0, k, below = 0, i;
+  guint32 top, mid, low, bits;
+  float max = 0, v;
+
+  for (guint32 d = 0; d < HIST_BINS; d++)
+    m += (gsize) hist->bins[0][d] + hist->bins[1][d] + hist->bins[2][d] + hist->bins[3][d];
+  if (m == 0)
+    {
+      *max_out = 0;
+      return 0;
+    }
+
+  k = (gsize) ceil (CLAMP (q, 0.0, 1.0) * m - 1e-9);
+  k = CLAMP (k, 1, m);
+  for (top = 0;; top++)
+    {
+      gsize h = (gsize) hist->bins[0][top] + hist->bins[1][top] + hist->bins[2][top] + hist->bins[3][top];
+
+      if (below + h >= k)
+        {
+          sel = g_new (guint32, h + 1);
+          break;
+        }
+      below += h;
+    }
+
+  for (i = 0; i < n; i++)
+    {
+      v = cells[i];
+      memcpy (&bits, &v, sizeof bits);
+      sel[n_sel] = bits;
+      n_sel += (bits >> HIST_SHIFT) == top && bits != 0;
+      max = v > max ? v : max;
+    }
+  *max_out = max;
+
+  /* The remaining 21 bits: 11, then 10. */
+  memset (fine, 0, sizeof fine);
+  for (i = 0; i < n_sel; i++)
+    fine[(sel[i] >> 10) & 2047]++;
+  for (mid = 0; below + fine[mid] < k; mid++)
+    below += fine[mid];
+
+  memset (fine, 0, sizeof fine);
+  for (i = 0; i < n_sel; i++)
+    if (((sel[i] >> 10) & 2047) == mid)
+      fine[sel[i] & 1023]++;
+  for (low = 0; below + fine[low] < k; low++)
+    below += fine[low];
+
+  bits = (top << HIST_SHIFT) | (mid << 10) | low;
+  memcpy (&v, &bits, sizeof v);
+
+  return v;
 }
 
 static double
