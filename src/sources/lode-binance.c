@@ -192,13 +192,7 @@ fetch_data_series (LodeBinance           *self,
    * ask for nothing when the whole range is older. */
   horizon = g_get_real_time () / 1000 - DATA_DAYS * DAY_MS + series->period_ms;
   horizon = (horizon + series->period_ms - 1) / series->period_ms * series->period_ms;
-  pager->keep_from = MAX (query->start_ms - series->period_ms, horizon);
-  pager->cursor_ms = pager->keep_until;
-
-  pager->pages_expected = pager->keep_from <= pager->keep_until
-                          ? lode_pager_pages_for (pager->keep_until - pager->keep_from + 1,
-                                                  series->period_ms, DATA_MAX)
-                          : 0;
+  lode_pager_set_point_window (pager, series->period_ms, horizon, DATA_MAX);
   pager->next_request = data_next;
   pager->parse_page = data_page;
   lode_pager_run (pager, cancellable, callback, user_data);

@@ -236,10 +236,8 @@ run_cursor_series (LodeBybit             *self,
   pager->venue_data = series;
   pager->venue_data_free = cursor_series_free;
 
-  /* One period before the start, so the first candle has a point to hold. */
-  pager->keep_from = query->start_ms - series->period_ms;
-  pager->pages_expected = lode_pager_pages_for (query->end_ms - pager->keep_from + 1, series->period_ms,
-                                               series->limit);
+  /* The whole range: the cursor string, not cursor_ms, walks it. */
+  lode_pager_set_point_window (pager, series->period_ms, G_MININT64, series->limit);
   pager->next_request = cursor_next;
   pager->parse_page = cursor_page;
   pager->finish = is_oi ? oi_to_usd : NULL;

@@ -188,13 +188,7 @@ fetch_rubik (LodeOkx               *self,
   /* Only the latest 1,440 points exist: ask for nothing older (one
    * period of margin for the venue's clock). */
   horizon = g_get_real_time () / 1000 - (RUBIK_POINTS - 1) * series->period_ms;
-  pager->keep_from = MAX (query->start_ms - series->period_ms, horizon);
-  pager->cursor_ms = pager->keep_until;
-
-  pager->pages_expected = pager->keep_from <= pager->keep_until
-                          ? lode_pager_pages_for (pager->keep_until - pager->keep_from + 1,
-                                                  series->period_ms, RUBIK_MAX)
-                          : 0;
+  lode_pager_set_point_window (pager, series->period_ms, horizon, RUBIK_MAX);
   pager->next_request = rubik_next;
   pager->parse_page = rubik_page;
   lode_pager_run (pager, cancellable, callback, user_data);

@@ -423,6 +423,20 @@ lode_pager_pages_for (gint64 span_ms,
   return (guint) MAX ((rows + per_page - 1) / per_page, 1);
 }
 
+void
+lode_pager_set_point_window (LodePager *pager,
+                             gint64     period_ms,
+                             gint64     horizon_ms,
+                             guint      per_page)
+{
+  pager->keep_from = MAX (pager->query.start_ms - period_ms, horizon_ms);
+  pager->cursor_ms = pager->keep_until;
+  pager->pages_expected = pager->keep_from <= pager->keep_until
+                          ? lode_pager_pages_for (pager->keep_until - pager->keep_from + 1,
+                                                  period_ms, per_page)
+                          : 0;
+}
+
 static gint64
 page_time (LodePager *pager,
            GArray    *page,

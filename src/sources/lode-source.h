@@ -293,6 +293,15 @@ void        lode_pager_add_page_backward          (LodePager              *pager
                                                    GArray                 *page,
                                                    guint                   full,
                                                    gboolean                exclusive);
+/* For an OI or ratio series of points @period_ms apart: keeps them from
+ * one period before the start, so that the first candle has one to hold,
+ * but none before @horizon_ms (G_MININT64: no horizon); starts cursor_ms
+ * at keep_until for a walk backward; expects the pages of @per_page
+ * points that the window needs (none when it is empty). */
+void        lode_pager_set_point_window           (LodePager              *pager,
+                                                   gint64                  period_ms,
+                                                   gint64                  horizon_ms,
+                                                   guint                   per_page);
 /* The pages of @per_page rows that @span_ms of rows @step_ms apart need,
  * at least 1: what pages_expected is set to. */
 guint       lode_pager_pages_for                  (gint64                  span_ms,
