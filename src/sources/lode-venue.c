@@ -146,20 +146,22 @@ lode_venue_init (LodeVenue *self)
 LodeHttp *
 lode_venue_get_http (LodeVenue *self)
 {
-  LodeVenuePrivate *priv = lode_venue_get_instance_private (self);
+  LodeVenuePrivate *priv;
 
   g_return_val_if_fail (LODE_IS_VENUE (self), NULL);
 
+  priv = lode_venue_get_instance_private (self);
   return priv->http;
 }
 
 const char *
 lode_venue_get_base_url (LodeVenue *self)
 {
-  LodeVenuePrivate *priv = lode_venue_get_instance_private (self);
+  LodeVenuePrivate *priv;
 
   g_return_val_if_fail (LODE_IS_VENUE (self), NULL);
 
+  priv = lode_venue_get_instance_private (self);
   return priv->base_url;
 }
 
@@ -169,12 +171,13 @@ lode_venue_pager_new (LodeVenue             *self,
                       gboolean               is_candles,
                       const LodeHttpCall    *call)
 {
-  LodeVenuePrivate *priv = lode_venue_get_instance_private (self);
+  LodeVenuePrivate *priv;
   LodePager *pager;
 
   g_return_val_if_fail (LODE_IS_VENUE (self), NULL);
   g_return_val_if_fail (call != NULL, NULL);
 
+  priv = lode_venue_get_instance_private (self);
   pager = lode_pager_new (LODE_SOURCE (self), priv->http, priv->base_url, query, is_candles);
   pager->call = *call;
 
@@ -193,12 +196,13 @@ lode_venue_request (LodeVenue           *self,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
 {
-  LodeVenuePrivate *priv = lode_venue_get_instance_private (self);
+  LodeVenuePrivate *priv;
   g_autofree char *url = NULL;
 
   g_return_if_fail (LODE_IS_VENUE (self));
   g_return_if_fail (path != NULL);
 
+  priv = lode_venue_get_instance_private (self);
   url = g_strconcat (priv->base_url, path, query != NULL ? "?" : "", query, NULL);
   lode_source_request_one (LODE_SOURCE (self), priv->http, url, post_json, call,
                            parse, free_result, cancellable, callback, user_data);

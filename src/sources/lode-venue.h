@@ -14,7 +14,8 @@ G_DECLARE_DERIVABLE_TYPE (LodeVenue, lode_venue, LODE, VENUE, GObject)
  * LodeHttp ("http", construct-only, required) and the REST base
  * ("base-url", construct-only, without a trailing slash; NULL or empty =
  * the class's default_base_url). It answers get_id and get_label from the
- * class; a subclass implements LodeSource again for the fetches, and
+ * class; a subclass implements LodeSource again for the fetches (GObject
+ * starts its vtable from this one, so get_id and get_label stay), and
  * registers its rate limits on the LodeHttp in its constructed. */
 struct _LodeVenueClass
 {
