@@ -125,16 +125,19 @@ typedef struct
 } BucketChunk;
 
 /* §6 reference: a histogram of the grid's positive cells by the top bits
- * of their IEEE representation (exponent and two bits of mantissa; the
+ * of their IEEE representation (exponent and one bit of mantissa; the
  * order of positive floats is the order of their bits), made as the cells
- * are written, one per row of a group of four so that neighbouring cells,
- * which tend to share a bin, do not queue on one counter. */
-#define HIST_SHIFT 21
+ * are written, in HIST_COPIES copies (by row of a group of four and by
+ * column parity) so that neighbouring cells, which tend to share a bin, do
+ * not queue on one counter. */
+#define HIST_SHIFT 22
 #define HIST_BINS (1u << (31 - HIST_SHIFT))
+#define HIST_COPIES 8
+#define MID_MASK ((1u << (HIST_SHIFT - 10)) - 1)
 
 typedef struct
 {
-  guint32 bins[4][HIST_BINS];
+  guint32 bins[HIST_COPIES][HIST_BINS];
 } CellHist;
 
 static inline void
@@ -340,10 +343,12 @@ sweep_tile (const double *restrict vd,
             }
           if (hist != NULL)
             {
-              hist_add (hist->bins[0], x01[0]);
-              hist_add (hist->bins[1], x01[1]);
-              hist_add (hist->bins[2], x23[0]);
-              hist_add (hist->bins[3], x23[1]);
+              guint32 (*bins)[HIST_BINS] = hist->bins + 4 * (t & 1);
+
+              hist_add (bins[0], x01[0]);
+              hist_add (bins[1], x01[1]);
+              hist_add (bins[2], x23[0]);
+              hist_add (bins[3], x23[1]);
             }
         }
       memcpy (sum + r, &s01, sizeof s01);
@@ -370,7 +375,7 @@ sweep_tile (const double *restrict vd,
           else
             d[t] = x;
           if (hist != NULL)
-            hist_add (hist->bins[0], x);
+            hist_add (hist->bins[t % HIST_COPIES], x);
         }
       sum[r] = s;
       live[r] = m;
@@ -1171,7 +1176,7 @@ smooth_exact (float    *cells,
         memset (cells + (gsize) t * columns, 0, columns * sizeof (float));
       if (hist != NULL && any)
         for (guint c = 0; c < columns; c++)
-          hist_add (hist->bins[c % 4], acc[c]);
+          hist_add (hist->bins[c % HIST_COPIES], acc[c]);
     }
 
   for (guint r = 0; r < rows; r++)
@@ -1432,14 +1437,15 @@ percentile_of_cells (const float    *cells,
                      const CellHist *hist,
                      float          *max_out)
 {
-  guint32 fine[2048];
+  guint32 fine[MID_MASK + 1];
   g_autofree guint32 *sel = NULL;
   gsize m = 0, n_sel = 0, k, below = 0, i;
   guint32 top, mid, low, bits;
   float max = 0, v;
 
   for (guint32 d = 0; d < HIST_BINS; d++)
-    m += (gsize) hist->bins[0][d] + hist->bins[1][d] + hist->bins[2][d] + hist->bins[3][d];
+    for (guint h = 0; h < HIST_COPIES; h++)
+      m += hist->bins[h][d];
   if (m == 0)
     {
       *max_out = 0;
@@ -1450,7 +1456,10 @@ percentile_of_cells (const float    *cells,
   k = CLAMP (k, 1, m);
   for (top = 0;; top++)
     {
-      gsize h = (gsize) hist->bins[0][top] + hist->bins[1][top] + hist->bins[2][top] + hist->bins[3][top];
+      gsize h = 0;
+
+      for (guint copy = 0; copy < HIST_COPIES; copy++)
+        h += hist->bins[copy][top];
 
       if (below + h >= k)
         {
@@ -1470,16 +1479,16 @@ percentile_of_cells (const float    *cells,
     }
   *max_out = max;
 
-  /* The remaining 21 bits: 11, then 10. */
+  /* The remaining bits: the upper ones, then the 10 lowest. */
   memset (fine, 0, sizeof fine);
   for (i = 0; i < n_sel; i++)
-    fine[(sel[i] >> 10) & 2047]++;
+    fine[(sel[i] >> 10) & MID_MASK]++;
   for (mid = 0; below + fine[mid] < k; mid++)
     below += fine[mid];
 
   memset (fine, 0, sizeof fine);
   for (i = 0; i < n_sel; i++)
-    if (((sel[i] >> 10) & 2047) == mid)
+    if (((sel[i] >> 10) & MID_MASK) == mid)
       fine[sel[i] & 1023]++;
   for (low = 0; below + fine[low] < k; low++)
     below += fine[low];
