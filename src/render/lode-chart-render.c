@@ -528,6 +528,9 @@ lode_chart_render_background (cairo_t                *cr,
 
 /* Layer 1: heatmap raster ---------------------------------------------------- */
 
+/* The raster's pixels belong to its surface, freed with it. */
+static const cairo_user_data_key_t raster_pixels_key;
+
 cairo_surface_t *
 lode_chart_render_heatmap_raster (const LodeView       *view,
                                   const LodeChartFrame *frame,
@@ -542,10 +545,10 @@ lode_chart_render_heatmap_raster (const LodeView       *view,
   LodeHeatmapView hv;
   LodeMarket *market;
   cairo_surface_t *surface;
-  guint32 lut[LUT_SIZE];
+  guint32 lut[LUT_SIZE + 1];
   double x0, x1, px_width, inv_ref, gamma;
   guint columns, rows;
-  guint8 *data;
+  guint8 *data, *pixels;
   int stride;
 
   g_return_val_if_fail (view != NULL, NULL);
@@ -579,18 +582,32 @@ lode_chart_render_heatmap_raster (const LodeView       *view,
   if (!(heatmap->reference > 0.0))
     return NULL;
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) columns, (int) rows);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+  /* Every pixel is written below: the pixels are not cleared first, as
+   * cairo_image_surface_create() would (a few megabytes a frame). */
+  stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, (int) columns);
+  pixels = g_try_malloc ((gsize) stride * rows);
+  if (stride <= 0 || pixels == NULL)
+    {
+      g_free (pixels);
+      return NULL;
+    }
+  surface = cairo_image_surface_create_for_data (pixels, CAIRO_FORMAT_ARGB32, (int) columns, (int) rows, stride);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS
+      || cairo_surface_set_user_data (surface, &raster_pixels_key, pixels, g_free) != CAIRO_STATUS_SUCCESS)
     {
       cairo_surface_destroy (surface);
+      g_free (pixels);
       return NULL;
     }
 
   /* §6: value / reference through the colour map; the curve is applied
-   * once per table entry, not once per cell. */
+   * once per table entry, not once per cell. Entry 0 is an empty cell
+   * (transparent), entry 1 + k the map at k / (LUT_SIZE − 1): one lookup a
+   * cell, without a branch. */
   gamma = frame->gamma > 0.0 ? frame->gamma : 1.0;
+  lut[0] = 0;
   for (guint k = 0; k < LUT_SIZE; k++)
-    lut[k] = lode_colormap_lookup (frame->colormap, (double) k / (LUT_SIZE - 1), gamma);
+    lut[1 + k] = lode_colormap_lookup (frame->colormap, (double) k / (LUT_SIZE - 1), gamma);
   inv_ref = (LUT_SIZE - 1) / heatmap->reference;
 
   cairo_surface_flush (surface);
@@ -605,15 +622,10 @@ lode_chart_render_heatmap_raster (const LodeView       *view,
       for (guint col = 0; col < columns; col++)
         {
           float value = src[col];
+          double k = value * inv_ref + 0.5;
+          guint index = k < LUT_SIZE - 1 ? (guint) k : LUT_SIZE - 1;
 
-          if (value > 0.0f)
-            {
-              double k = value * inv_ref + 0.5;
-
-              dst[col] = lut[k < LUT_SIZE - 1 ? (guint) k : LUT_SIZE - 1];
-            }
-          else
-            dst[col] = 0;
+          dst[col] = lut[value > 0.0f ? 1 + index : 0];
         }
     }
   cairo_surface_mark_dirty (surface);
