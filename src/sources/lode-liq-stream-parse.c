@@ -9,6 +9,7 @@
 
 #include "lode-liq-stream-parse.h"
 #include "lode-venue-json.h"
+#include "lode-ws-stream.h"
 
 LodeLiqSymbols *
 lode_liq_symbols_new (void)
@@ -92,17 +93,7 @@ venue_error (GError     **error,
              gint64       code,
              const char  *message)
 {
-  const char *reason = message != NULL && *message != '\0' ? message : _("no reason given");
-
-  if (code != 0)
-    /* TRANSLATORS: "Binance refused the subscription (code 2): Invalid request" */
-    g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE,
-                 _("%s refused the subscription (code %" G_GINT64_FORMAT "): %s"),
-                 venue, code, reason);
-  else
-    /* TRANSLATORS: "Bybit refused the subscription: error:handler not found,…" */
-    g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE,
-                 _("%s refused the subscription: %s"), venue, reason);
+  lode_ws_set_venue_error (error, venue, code, message);
 }
 
 /* ---- Binance ------------------------------------------------------------ */
@@ -511,23 +502,9 @@ lode_liq_parse_okx (const char      *text,
 char *
 lode_liq_binance_url (const char *base_url)
 {
-  g_autofree char *base = NULL;
-  gsize len;
-
   g_return_val_if_fail (base_url != NULL, NULL);
 
-  base = g_strdup (base_url);
-  len = strlen (base);
-  while (len > 0 && base[len - 1] == '/')
-    base[--len] = '\0';
-  if (g_str_has_suffix (base, "/ws"))
-    base[len -= 3] = '\0';
-
-  /* §1.9: the legacy un-routed URL connects but never sends a liquidation. */
-  if (!g_str_has_suffix (base, "/market"))
-    return g_strconcat (base, "/market/ws/!forceOrder@arr", NULL);
-
-  return g_strconcat (base, "/ws/!forceOrder@arr", NULL);
+  return lode_ws_binance_market_url (base_url, "!forceOrder@arr");
 }
 
 static char *

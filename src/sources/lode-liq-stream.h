@@ -5,10 +5,12 @@
 
 #include "lode-flow.h"
 #include "lode-source-error.h"
+#include "lode-ws-stream.h"
 
 G_BEGIN_DECLS
 
-/* Where a stream stands. */
+/* Where a stream stands: the values of LodeWsStreamState, whose type the
+ * "state" property (LodeWsStream's) has. */
 typedef enum
 {
   LODE_LIQ_STREAM_DISCONNECTED,  /* not started, or stopped */
@@ -24,12 +26,13 @@ GType lode_liq_stream_state_get_type (void) G_GNUC_CONST;
 
 #define LODE_TYPE_LIQ_STREAM (lode_liq_stream_get_type ())
 
-G_DECLARE_FINAL_TYPE (LodeLiqStream, lode_liq_stream, LODE, LIQ_STREAM, GObject)
+G_DECLARE_FINAL_TYPE (LodeLiqStream, lode_liq_stream, LODE, LIQ_STREAM, LodeWsStream)
 
 /* Live liquidation prints of one venue's public websocket
  * (exchange-apis.md §1.6/§1.9 Binance !forceOrder@arr on the routed /market
  * endpoint, §2.6 Bybit allLiquidation.SYM, §3.6 OKX liquidation-orders
- * SWAP), filtered to the symbols added, sides per §5.
+ * SWAP), filtered to the symbols added, sides per §5. The connection's
+ * life is LodeWsStream's; the lode_ws_stream_* calls work on it too.
  *
  * Life: lode_liq_stream_start() connects, subscribes and counts as
  * CONNECTED once the venue acknowledges. It keeps the connection alive
