@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -180,28 +181,38 @@ static void kernels_init  (Kernels *k,
                            double   delta);
 static void kernels_clear (Kernels *k);
 
-/* row_of_price() without a branch: row @rows for a price outside the
- * view. @bound[r] is row_boundary (r), r = 0 … rows. */
+/* row_of_price(), row @rows for a price outside the view. x = (price −
+ * price_min) / δ is the row up to @eps (the rounding of the price, the
+ * product and the boundaries, in rows): away from a boundary by more than
+ * that, its integer part is the row; nearer, the boundaries themselves
+ * (@bound[r] = row_boundary (r), r = 0 … rows) decide, as they define it. */
 static inline guint
 row_or_past (double        price,
              double        price_min,
              double        price_max,
              double        inv_delta,
              const double *bound,
-             guint         rows)
+             guint         rows,
+             double        eps)
 {
   double x = (price - price_min) * inv_delta;
+  gboolean inside = (price >= price_min) & (price < price_max);
   gint64 r;
+  double frac;
 
   x = x > 0 ? x : 0;
   x = x < rows - 1 ? x : rows - 1;
   r = (gint64) x;
-  r -= price < bound[r];
-  r += price >= bound[r + 1];
-  r = r > 0 ? r : 0;
-  r = r < (gint64) rows - 1 ? r : (gint64) rows - 1;
+  frac = x - (double) r;
+  if (G_UNLIKELY (inside && (frac < eps || frac > 1.0 - eps)))
+    {
+      r -= price < bound[r];
+      r += price >= bound[r + 1];
+      r = r > 0 ? r : 0;
+      r = r < (gint64) rows - 1 ? r : (gint64) rows - 1;
+    }
 
-  return (price >= price_min) & (price < price_max) ? (guint) r : rows;
+  return inside ? (guint) r : rows;
 }
 
 /* ColumnMap for the regular views, without a branch or a division:
@@ -476,6 +487,7 @@ accumulate_model (const LodeLiqModel    *model,
   guint32 b_row[BATCH], b_end[BATCH], b_col[BATCH];
   double b_w[BATCH];
   const double pmin = view->price_min, pmax = view->price_max;
+  double row_eps;
   guint n_blocks = 0;
   gsize j = 0, k = 0;
   guint side_mask;
@@ -565,6 +577,10 @@ accumulate_model (const LodeLiqModel    *model,
   bound = g_new (double, R + 1);
   for (guint r = 0; r <= R; r++)
     bound[r] = row_boundary (view->price_min, view->price_max, delta, R, r);
+  /* A generous bound on the rounding of x in row_or_past(), in rows: a few
+   * units in the last place of the prices over δ, and of x itself. At 0.5
+   * or more every level goes by the boundaries. */
+  row_eps = 16.0 * DBL_EPSILON * ((fabs (view->price_min) + fabs (view->price_max)) * inv_delta + R);
 
   /* Column-major: the adds of consecutive levels fall in one column. */
   vdiff = g_new0 (double, (gsize) RING * stride);
@@ -673,7 +689,7 @@ accumulate_model (const LodeLiqModel    *model,
                 {
                   gsize i = batch[e];
 
-                  b_row[e] = row_or_past (lv.price[i], pmin, pmax, inv_delta, bound, R);
+                  b_row[e] = row_or_past (lv.price[i], pmin, pmax, inv_delta, bound, R, row_eps);
                   b_end[e] = lv.end[i];
                   b_w[e] = lv.scaled[i] * run_base;
                 }
