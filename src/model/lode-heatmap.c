@@ -152,8 +152,9 @@ hist_add (guint32 *bins,
   bins[bits >> HIST_SHIFT] += bits != 0;
 }
 
-/* Levels examined per batch of the filter below. */
-#define BATCH 256
+/* Levels examined per batch of the filter below (a multiple of
+ * LODE_LEVEL_GROUP). */
+#define BATCH (4 * LODE_LEVEL_GROUP)
 
 /* §6 smoothing kernels of a view, one per source row r: weights for the
  * rows r − reach … r + reach, reach = min (⌊3σ⌋, rows − 1), normalised over
@@ -667,7 +668,15 @@ accumulate_model (const LodeLiqModel    *model,
           while (k < k_end)
             {
               guint n_batch = 0;
-              gsize k_stop = MIN (k_end, k + BATCH);
+              gsize k_stop;
+
+              /* Whole groups of levels gone by b_c (the history before a
+               * zoomed view) are skipped unread. */
+              while (k % LODE_LEVEL_GROUP == 0 && k + LODE_LEVEL_GROUP <= k_end
+                     && lv.group_end[k / LODE_LEVEL_GROUP] <= b)
+                k += LODE_LEVEL_GROUP;
+              /* Batches end on a group's boundary (BATCH is a multiple). */
+              k_stop = MIN (k_end, k / LODE_LEVEL_GROUP * LODE_LEVEL_GROUP + BATCH);
 
               if (side_mask == 3)
                 for (; k < k_stop; k++)

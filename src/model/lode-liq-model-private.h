@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  * here), so that its amount in S_m for m in the same chunk is scaled ·
  * run[m], with no per-candle lookup. The layout the heatmap streams;
  * LodeModelLevel is the public, slower equivalent. */
+#define LODE_LEVEL_GROUP 64
+
 typedef struct
 {
   const double  *price;
@@ -21,6 +23,10 @@ typedef struct
   const double  *run;
   const guint32 *end;
   const guint8  *side;
+  /* The largest end of levels [g · LODE_LEVEL_GROUP, (g + 1) ·
+   * LODE_LEVEL_GROUP): a group whose largest end is ≤ i has no level live
+   * in S_i and need not be read (most of history, for a recent view). */
+  const guint32 *group_end;
   const gsize   *first_level;
   gsize          n_levels;
 } LodeModelLevelArrays;

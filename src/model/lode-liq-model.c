@@ -23,6 +23,7 @@ struct _LodeLiqModel
   double          *scaled;         /* amount at creation / decay_run[j] */
   guint32         *end;            /* min (death, wipe, j + W) */
   guint8          *side;           /* LodeSide */
+  guint32         *group_end;      /* max end of each LODE_LEVEL_GROUP levels */
   gsize            n_levels;
   gsize           *first_level;
 
@@ -394,6 +395,7 @@ lode_liq_model_free (LodeLiqModel *self)
   g_free (self->scaled);
   g_free (self->end);
   g_free (self->side);
+  g_free (self->group_end);
   g_free (self->levels);
   g_free (self->first_level);
   g_free (self->log_decay);
@@ -709,6 +711,22 @@ lode_liq_model_build (LodeMarket             *market,
       self->side = g_renew (guint8, self->side, size);
     }
 
+  {
+    const guint32 *end = self->end;
+    gsize n_groups = self->n_levels / LODE_LEVEL_GROUP + 1;
+    guint32 *group_end = self->group_end = g_new (guint32, n_groups);
+
+    for (gsize g = 0; g < n_groups; g++)
+      {
+        gsize k_end = MIN ((g + 1) * LODE_LEVEL_GROUP, self->n_levels);
+        guint32 m = 0;
+
+        for (gsize k = g * LODE_LEVEL_GROUP; k < k_end; k++)
+          m = MAX (m, end[k]);
+        group_end[g] = m;
+      }
+  }
+
   /* S_{n−1}: the levels that outlive the series, listed as they were made
    * (a second pass over every level would cost more than the list). */
   {
@@ -860,6 +878,7 @@ lode_liq_model_get_level_arrays (const LodeLiqModel   *self,
     .run = self->decay_run,
     .end = self->end,
     .side = self->side,
+    .group_end = self->group_end,
     .first_level = self->first_level,
     .n_levels = self->n_levels,
   };
