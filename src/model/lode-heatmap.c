@@ -95,20 +95,6 @@ lode_heatmap_view_get_row (const LodeHeatmapView *view,
                        view->rows / (view->price_max - view->price_min), view->rows);
 }
 
-/* The first column in [c_lo, c_hi] whose b_c ≥ x (c_hi if none). For a
- * single model b_c is the view's formula and this is arithmetic (b_c ≥ x
- * ⟺ (c + 1) · N ≥ y · C with y = x − first + 1, see column_of_regular());
- * a table would be a cache miss per level. Merged views use the table. */
-typedef struct
-{
-  const guint32 *table;
-  guint64        first;
-  guint64        n_candles;
-  guint64        columns;
-  double         ratio;      /* C / N */
-  guint          c_lo;
-  guint          c_hi;
-} ColumnMap;
 
 /* The difference arrays hold RING columns (a multiple of TILE): the tile
  * being made and, if RING > TILE, the next ones, as a ring (one tile, about
@@ -214,27 +200,6 @@ row_or_past (double        price,
     }
 
   return inside ? (guint) r : rows;
-}
-
-/* ColumnMap for the regular views, without a branch or a division:
- * ⌈y·C/N⌉ − 1 from a floating-point guess that is the floor of y·C/N or,
- * when that is an integer, one below it (the product's relative error is
- * ~2^−52, and a quotient that is not an integer is at least 1/N below the
- * next one: the guess cannot cross it while N · C < 2^51), made exact by
- * one product. */
-static inline guint
-column_of_regular (const ColumnMap *m,
-                   gsize            x)
-{
-  gint64 y = (gint64) x + 1 - (gint64) m->first;
-  gint64 c = (gint64) ((double) y * m->ratio);
-
-  c += c * (gint64) m->n_candles < y * (gint64) m->columns;
-  c -= 1;
-  c = c > (gint64) m->c_lo ? c : (gint64) m->c_lo;
-  c = c < (gint64) m->c_hi ? c : (gint64) m->c_hi;
-
-  return (guint) c;
 }
 
 /* sd[o] += g[o] · d and scd[o] += dl for o in [0, n). */
@@ -440,7 +405,6 @@ sweep_tile (const double *restrict vd,
 static void
 accumulate_model (const LodeLiqModel    *model,
                   const gssize          *bcol,
-                  gboolean               regular,
                   const LodeHeatmapView *view,
                   const Kernels         *kernels,
                   gboolean               add,
@@ -458,7 +422,7 @@ accumulate_model (const LodeLiqModel    *model,
   guint c_lo = 0, c_hi = C;
   gsize b_max;
   g_autofree guint32 *col_first = NULL;
-  ColumnMap map = { NULL, };
+  gsize col_base;
   g_autofree guint *block_of = NULL;
   g_autofree double *block_base = NULL;
   g_autofree gsize *block_cand = NULL;   /* the candle of each block's base */
@@ -513,25 +477,22 @@ accumulate_model (const LodeLiqModel    *model,
     return;
   b_max = (gsize) bcol[c_hi - 1];
 
-  map.c_lo = c_lo;
-  map.c_hi = c_hi;
-  map.first = view->first_candle;
-  map.n_candles = view->n_candles;
-  map.columns = C;
-  map.ratio = view->n_candles > 0 ? (double) C / view->n_candles : 0;
-  if (!regular)
-    {
-      guint c = c_lo;
+  /* col_first[x − col_base]: the first column in [c_lo, c_hi] whose b_c ≥
+   * x (c_hi if none), for x from b_{c_lo} + 1 (no level shown ends sooner)
+   * to b_max + 1. A table over the view's candles: one load a level, which
+   * measured faster than the arithmetic of the regular columns. */
+  col_base = (gsize) bcol[c_lo] + 1;
+  col_first = g_new (guint32, b_max + 2 - col_base);
+  {
+    guint c = c_lo;
 
-      col_first = g_new (guint32, b_max + 2);
-      for (gsize x = 0; x <= b_max + 1; x++)
-        {
-          while (c < c_hi && (gsize) bcol[c] < x)
-            c++;
-          col_first[x] = c;
-        }
-      map.table = col_first;
-    }
+    for (gsize x = col_base; x <= b_max + 1; x++)
+      {
+        while (c < c_hi && (gsize) bcol[c] < x)
+          c++;
+        col_first[x - col_base] = c;
+      }
+  }
 
   /* Rebasing blocks: greedy, each as long as its decay span allows. */
   block_of = g_new (guint, C + 1);
@@ -710,12 +671,8 @@ accumulate_model (const LodeLiqModel    *model,
                       j++;
                     b_w[e] = lv.scaled[batch[e]] * run[j] * exp (block_base[bs] - L[j]);
                   }
-              if (map.table != NULL)
-                for (guint e = 0; e < n_batch; e++)
-                  b_col[e] = map.table[MIN (b_end[e], b_max + 1)];
-              else
-                for (guint e = 0; e < n_batch; e++)
-                  b_col[e] = column_of_regular (&map, MIN (b_end[e], b_max + 1));
+              for (guint e = 0; e < n_batch; e++)
+                b_col[e] = col_first[MIN (b_end[e], b_max + 1) - col_base];
 
               for (guint e = 0; e < n_batch; e++)
                 {
@@ -920,7 +877,7 @@ lode_heatmap_compute (const LodeLiqModel    *model,
   if (smooth_per_column (view))
     kernels_init (&kernels, view->rows, view->price_min,
                   (view->price_max - view->price_min) / view->rows);
-  accumulate_model (model, bcol, TRUE, view, kernels.weight != NULL ? &kernels : NULL,
+  accumulate_model (model, bcol, view, kernels.weight != NULL ? &kernels : NULL,
                     FALSE, self->cells, smooth_after (view) ? NULL : hist);
   kernels_clear (&kernels);
   if (smooth_after (view))
@@ -960,7 +917,7 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
   if (smooth_per_column (view))
     kernels_init (&kernels, view->rows, view->price_min,
                   (view->price_max - view->price_min) / view->rows);
-  accumulate_model (models[0], bcol, TRUE, view, kernels.weight != NULL ? &kernels : NULL,
+  accumulate_model (models[0], bcol, view, kernels.weight != NULL ? &kernels : NULL,
                     FALSE, self->cells, NULL);
 
   /* §9: another venue shows its last snapshot closed by the close of the
@@ -980,7 +937,7 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
                                                     lode_market_get_candle (primary, bcol[c])->time_ms
                                                     + lode_market_get_interval_ms (primary));
         }
-      accumulate_model (models[m], bother, FALSE, view, kernels.weight != NULL ? &kernels : NULL,
+      accumulate_model (models[m], bother, view, kernels.weight != NULL ? &kernels : NULL,
                         TRUE, self->cells, NULL);
     }
 
