@@ -1608,6 +1608,25 @@ lode_data_controller_reload (LodeDataController *self)
   queue_rebuild (self);
 }
 
+/* Per-venue address tables: NULL or "" means the venue's real one.
+ * Returns whether the address changed. */
+static gboolean
+set_url (GHashTable *urls,
+         const char *venue,
+         const char *url)
+{
+  if (url != NULL && *url == '\0')
+    url = NULL;
+  if (g_strcmp0 (g_hash_table_lookup (urls, venue), url) == 0)
+    return FALSE;
+
+  if (url != NULL)
+    g_hash_table_insert (urls, g_strdup (venue), g_strdup (url));
+  else
+    g_hash_table_remove (urls, venue);
+  return TRUE;
+}
+
 void
 lode_data_controller_set_base_url (LodeDataController *self,
                                    const char         *venue,
@@ -1616,13 +1635,8 @@ lode_data_controller_set_base_url (LodeDataController *self,
   g_return_if_fail (LODE_IS_DATA_CONTROLLER (self));
   g_return_if_fail (venue != NULL);
 
-  if (g_strcmp0 (g_hash_table_lookup (self->base_urls, venue), base_url) == 0)
+  if (!set_url (self->base_urls, venue, base_url))
     return;
-
-  if (base_url != NULL && *base_url != '\0')
-    g_hash_table_insert (self->base_urls, g_strdup (venue), g_strdup (base_url));
-  else
-    g_hash_table_remove (self->base_urls, venue);
 
   if (g_strcmp0 (self->source, venue) == 0
       || (self->merge_venues != NULL && g_strv_contains ((const char * const *) self->merge_venues, venue)))
@@ -1699,13 +1713,8 @@ lode_data_controller_set_stream_url (LodeDataController *self,
   g_return_if_fail (LODE_IS_DATA_CONTROLLER (self));
   g_return_if_fail (venue != NULL);
 
-  if (g_strcmp0 (g_hash_table_lookup (self->stream_urls, venue), url) == 0)
+  if (!set_url (self->stream_urls, venue, url))
     return;
-
-  if (url != NULL && *url != '\0')
-    g_hash_table_insert (self->stream_urls, g_strdup (venue), g_strdup (url));
-  else
-    g_hash_table_remove (self->stream_urls, venue);
 
   /* Reconnect with the new address on the next ensure. */
   if (self->streams != NULL)

@@ -7,20 +7,7 @@
 
 #include "lode-clusters.h"
 #include "lode-data-export.h"
-
-/* The shortest of %.15g and %.17g that reads back as @value, in the C
- * locale. */
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_formatd (buf, sizeof buf, "%.15g", value);
-  if (g_ascii_strtod (buf, NULL) != value)
-    g_ascii_dtostr (buf, sizeof buf, value);
-  g_string_append (out, buf);
-}
+#include "lode-file-source.h"
 
 char *
 lode_data_export_levels_csv (const LodeLevelSet *set)
@@ -34,9 +21,9 @@ lode_data_export_levels_csv (const LodeLevelSet *set)
   levels = lode_level_set_get_levels (set, &n_levels);
   for (gsize i = 0; i < n_levels; i++)
     {
-      append_double (out, levels[i].price);
+      lode_file_source_append_number (out, levels[i].price);
       g_string_append_printf (out, ",%s,", lode_side_to_string (levels[i].side));
-      append_double (out, levels[i].amount_usd);
+      lode_file_source_append_number (out, levels[i].amount_usd);
       g_string_append_printf (out, ",%" G_GINT64_FORMAT "\n", levels[i].created_ms);
     }
 
@@ -61,7 +48,7 @@ lode_data_export_clusters_csv (GArray *clusters)
       for (guint k = 0; k < G_N_ELEMENTS (values); k++)
         {
           g_string_append_c (out, ',');
-          append_double (out, values[k]);
+          lode_file_source_append_number (out, values[k]);
         }
       g_string_append_c (out, '\n');
     }

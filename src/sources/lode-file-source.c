@@ -589,9 +589,9 @@ lode_file_source_load (const char  *path,
 
 /* The shortest of %.15g and %.17g that reads back as @value: readable for
  * most prices, exact always. */
-static void
-append_double (GString *out,
-               double   value)
+void
+lode_file_source_append_number (GString *out,
+                                double   value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -621,20 +621,20 @@ lode_file_source_to_string (const LodeMarket *market)
       const LodeCandle *c = &candles[i];
 
       g_string_append_printf (out, "%" G_GINT64_FORMAT ",", c->time_ms);
-      append_double (out, c->open);
+      lode_file_source_append_number (out, c->open);
       g_string_append_c (out, ',');
-      append_double (out, c->high);
+      lode_file_source_append_number (out, c->high);
       g_string_append_c (out, ',');
-      append_double (out, c->low);
+      lode_file_source_append_number (out, c->low);
       g_string_append_c (out, ',');
-      append_double (out, c->close);
+      lode_file_source_append_number (out, c->close);
       g_string_append_c (out, ',');
-      append_double (out, c->volume);
+      lode_file_source_append_number (out, c->volume);
       g_string_append_c (out, ',');
       if (!isnan (c->oi_usd))
-        append_double (out, c->oi_usd);
+        lode_file_source_append_number (out, c->oi_usd);
       g_string_append_c (out, ',');
-      append_double (out, c->long_share);
+      lode_file_source_append_number (out, c->long_share);
       g_string_append_c (out, '\n');
     }
 

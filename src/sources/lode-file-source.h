@@ -52,4 +52,9 @@ gboolean    lode_file_source_save           (const LodeMarket  *market,
                                              const char        *path,
                                              GError           **error);
 
+/* Appends @value in the C locale with the fewest digits (%.15g, else
+ * %.17g) that read back to the same double: what every export writes. */
+void        lode_file_source_append_number  (GString           *out,
+                                             double             value);
+
 G_END_DECLS
