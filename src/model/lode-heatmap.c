@@ -191,7 +191,7 @@ row_or_past (double        price,
   x = x < rows - 1 ? x : rows - 1;
   r = (gint64) x;
   frac = x - (double) r;
-  if (G_UNLIKELY (inside && (frac < eps || frac > 1.0 - eps)))
+  if (G_UNLIKELY (inside & ((frac < eps) | (frac > 1.0 - eps))))
     {
       r -= price < bound[r];
       r += price >= bound[r + 1];
@@ -484,14 +484,13 @@ accumulate_model (const LodeLiqModel    *model,
   col_base = (gsize) bcol[c_lo] + 1;
   col_first = g_new (guint32, b_max + 2 - col_base);
   {
-    guint c = c_lo;
+    gsize x = col_base;
 
-    for (gsize x = col_base; x <= b_max + 1; x++)
-      {
-        while (c < c_hi && (gsize) bcol[c] < x)
-          c++;
+    /* Column c is the first for x in (b_{c−1}, b_c]. */
+    for (guint c = c_lo + 1; c < c_hi; c++)
+      for (; x <= (gsize) bcol[c]; x++)
         col_first[x - col_base] = c;
-      }
+    col_first[b_max + 1 - col_base] = c_hi;
   }
 
   /* Rebasing blocks: greedy, each as long as its decay span allows. */
