@@ -1,0 +1,671 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "lode-candle-stream-parse.h"
+#include "lode-interval.h"
+#include "lode-venue-json.h"
+
+/* Lodestone's intervals (lode-interval.c order) in each venue's words. */
+static const struct
+{
+  const char *venue;
+  const char *names[6];
+} interval_names[] = {
+  { "binance", { "1m", "5m", "15m", "1h", "4h", "1d" } },
+  { "bybit", { "1", "5", "15", "60", "240", "D" } },
+  { "okx", { "1m", "5m", "15m", "1H", "4H", "1Dutc" } },
+  { "hyperliquid", { "1m", "5m", "15m", "1h", "4h", "1d" } },
+};
+
+const char *
+lode_candle_interval_name (const char *venue,
+                           gint64      interval_ms)
+{
+  const char * const *ours = lode_interval_get_names ();
+
+  for (guint v = 0; v < G_N_ELEMENTS (interval_names); v++)
+    {
+      if (g_strcmp0 (interval_names[v].venue, venue) != 0)
+        continue;
+
+      for (guint i = 0; ours[i] != NULL && i < G_N_ELEMENTS (interval_names[v].names); i++)
+        {
+          gint64 ms;
+
+          if (lode_interval_parse (ours[i], &ms) && ms == interval_ms)
+            return interval_names[v].names[i];
+        }
+    }
+
+  return NULL;
+}
+
+static JsonNode *
+parse_text (const char  *text,
+            gsize        length,
+            GError     **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, length);
+
+  return lode_json_parse_bytes (bytes, error);
+}
+
+/* A flag sent as a boolean, 0/1 or "true"/"false"/"1"/"0"; required. */
+static gboolean
+node_flag (JsonNode    *node,
+           const char  *what,
+           gboolean    *out,
+           GError     **error)
+{
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_BOOLEAN)
+        {
+          *out = json_node_get_boolean (node);
+          return TRUE;
+        }
+      if (type == G_TYPE_INT64 && (json_node_get_int (node) == 0 || json_node_get_int (node) == 1))
+        {
+          *out = json_node_get_int (node) == 1;
+          return TRUE;
+        }
+      if (type == G_TYPE_STRING)
+        {
+          const char *s = json_node_get_string (node);
+
+          if (g_str_equal (s, "true") || g_str_equal (s, "1"))
+            {
+              *out = TRUE;
+              return TRUE;
+            }
+          if (g_str_equal (s, "false") || g_str_equal (s, "0"))
+            {
+              *out = FALSE;
+              return TRUE;
+            }
+        }
+    }
+
+  g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+               _("Missing or invalid flag “%s”"), what);
+  return FALSE;
+}
+
+/* Appends the candle of keyed @row (fields named by @names: time, open,
+ * high, low, close, volume, closed flag or NULL). */
+static gboolean
+keyed_candle (JsonNode           *node,
+              const char         *what,
+              const char * const  names[7],
+              GArray             *updates,
+              GError            **error)
+{
+  JsonObject *row = lode_json_node_object (node, what, error);
+  LodeCandleUpdate update = { 0 };
+  gint64 time_ms;
+  double o, h, l, c, v;
+
+  if (row == NULL ||
+      !lode_json_member_time (row, names[0], &time_ms, error) ||
+      !lode_json_member_number (row, names[1], TRUE, &o, error) ||
+      !lode_json_member_number (row, names[2], TRUE, &h, error) ||
+      !lode_json_member_number (row, names[3], TRUE, &l, error) ||
+      !lode_json_member_number (row, names[4], TRUE, &c, error) ||
+      !lode_json_member_number (row, names[5], TRUE, &v, error) ||
+      (names[6] != NULL &&
+       !node_flag (json_object_get_member (row, names[6]), names[6], &update.closed, error)) ||
+      !lode_json_make_candle (time_ms, o, h, l, c, v, what, &update.candle, error))
+    return FALSE;
+
+  g_array_append_val (updates, update);
+  return TRUE;
+}
+
+/* ---- Binance ------------------------------------------------------------ */
+
+gboolean
+lode_candle_parse_binance (const char   *text,
+                           gsize         length,
+                           const char   *symbol,
+                           const char   *interval,
+                           LodeWsFrame  *out_kind,
+                           GArray       *updates,
+                           GError      **error)
+{
+  static const char * const names[7] = { "t", "o", "h", "l", "c", "v", "x" };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (LodeCandleUpdate));
+  JsonObject *object;
+  JsonObject *error_object;
+  JsonObject *k;
+  JsonNode *error_node;
+  const char *event_type = NULL;
+  const char *event_symbol = NULL;
+  const char *k_interval = NULL;
+
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+  g_return_val_if_fail (symbol != NULL && interval != NULL, FALSE);
+  g_return_val_if_fail (out_kind != NULL && updates != NULL, FALSE);
+
+  *out_kind = LODE_WS_FRAME_IGNORED;
+
+  if ((root = parse_text (text, length, error)) == NULL ||
+      (object = lode_json_node_object (root, _("a Binance message"), error)) == NULL)
+    return FALSE;
+
+  /* Stream mode wraps every event. */
+  if (json_object_has_member (object, "stream") && json_object_has_member (object, "data"))
+    {
+      if ((object = lode_json_member_object (object, "data", error)) == NULL)
+        return FALSE;
+    }
+
+  error_node = json_object_get_member (object, "error");
+  error_object = error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node)
+                 ? json_node_get_object (error_node) : NULL;
+  if (error_object != NULL ||
+      (json_object_has_member (object, "code") && json_object_has_member (object, "msg")))
+    {
+      JsonObject *o = error_object != NULL ? error_object : object;
+      double code = 0;
+      const char *msg = NULL;
+
+      lode_json_member_number (o, "code", FALSE, &code, NULL);
+      lode_json_member_string (o, "msg", FALSE, &msg, NULL);
+      lode_ws_set_venue_error (error, "Binance", isfinite (code) ? (gint64) code : 0, msg);
+      return FALSE;
+    }
+
+  if (json_object_has_member (object, "result") && json_object_has_member (object, "id"))
+    {
+      *out_kind = LODE_WS_FRAME_SUBSCRIBED;
+      return TRUE;
+    }
+
+  if (!lode_json_member_string (object, "e", FALSE, &event_type, error))
+    return FALSE;
+  if (g_strcmp0 (event_type, "kline") != 0)
+    return TRUE;
+
+  if ((k = lode_json_member_object (object, "k", error)) == NULL ||
+      !lode_json_member_string (object, "s", FALSE, &event_symbol, error) ||
+      !lode_json_member_string (k, "i", TRUE, &k_interval, error))
+    return FALSE;
+  if (event_symbol == NULL &&
+      !lode_json_member_string (k, "s", TRUE, &event_symbol, error))
+    return FALSE;
+
+  if (g_ascii_strcasecmp (event_symbol, symbol) != 0 || !g_str_equal (k_interval, interval))
+    return TRUE;
+
+  if (!keyed_candle (json_object_get_member (object, "k"), _("a Binance kline"), names, got, error))
+    return FALSE;
+
+  g_array_append_vals (updates, got->data, got->len);
+  *out_kind = LODE_WS_FRAME_DATA;
+  return TRUE;
+}
+
+/* ---- Bybit -------------------------------------------------------------- */
+
+gboolean
+lode_candle_parse_bybit (const char   *text,
+                         gsize         length,
+                         const char   *symbol,
+                         const char   *interval,
+                         LodeWsFrame  *out_kind,
+                         GArray       *updates,
+                         GError      **error)
+{
+  static const char * const names[7] = { "start", "open", "high", "low", "close", "volume", "confirm" };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (LodeCandleUpdate));
+  g_autofree char *want_topic = NULL;
+  JsonObject *object;
+  const char *op = NULL;
+  const char *topic = NULL;
+  JsonNode *data;
+
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+  g_return_val_if_fail (symbol != NULL && interval != NULL, FALSE);
+  g_return_val_if_fail (out_kind != NULL && updates != NULL, FALSE);
+
+  *out_kind = LODE_WS_FRAME_IGNORED;
+
+  if ((root = parse_text (text, length, error)) == NULL ||
+      (object = lode_json_node_object (root, _("a Bybit message"), error)) == NULL ||
+      !lode_json_member_string (object, "op", FALSE, &op, error) ||
+      !lode_json_member_string (object, "topic", FALSE, &topic, error))
+    return FALSE;
+
+  if (op != NULL)
+    {
+      const char *ret_msg = NULL;
+      JsonNode *success = json_object_get_member (object, "success");
+
+      lode_json_member_string (object, "ret_msg", FALSE, &ret_msg, NULL);
+
+      if (success != NULL && JSON_NODE_HOLDS_VALUE (success) &&
+          json_node_get_value_type (success) == G_TYPE_BOOLEAN &&
+          !json_node_get_boolean (success))
+        {
+          lode_ws_set_venue_error (error, "Bybit", 0, ret_msg);
+          return FALSE;
+        }
+
+      if (g_str_equal (op, "subscribe"))
+        *out_kind = LODE_WS_FRAME_SUBSCRIBED;
+      else if (g_str_equal (op, "pong") || (g_str_equal (op, "ping") && g_strcmp0 (ret_msg, "pong") == 0))
+        *out_kind = LODE_WS_FRAME_PONG;
+
+      return TRUE;
+    }
+
+  want_topic = g_strconcat ("kline.", interval, ".", symbol, NULL);
+  if (g_strcmp0 (topic, want_topic) != 0)
+    return TRUE;
+
+  data = json_object_get_member (object, "data");
+  if (data != NULL && JSON_NODE_HOLDS_ARRAY (data))
+    {
+      JsonArray *array = json_node_get_array (data);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!keyed_candle (json_array_get_element (array, i), _("a Bybit kline"), names, got, error))
+          return FALSE;
+    }
+  else if (!keyed_candle (data, _("a Bybit kline"), names, got, error))
+    {
+      return FALSE;
+    }
+
+  g_array_append_vals (updates, got->data, got->len);
+  *out_kind = LODE_WS_FRAME_DATA;
+  return TRUE;
+}
+
+/* ---- OKX ---------------------------------------------------------------- */
+
+static gboolean
+okx_row (JsonNode    *node,
+         GArray      *updates,
+         GError     **error)
+{
+  const char *what = _("an OKX candle");
+  JsonArray *row = lode_json_node_array (node, what, error);
+  LodeCandleUpdate update = { 0 };
+  gint64 time_ms;
+  double o, h, l, c, v;
+
+  /* [ts, o, h, l, c, vol (contracts), volCcy (base), volCcyQuote, confirm] */
+  if (row == NULL ||
+      !lode_json_element_time (row, 0, what, &time_ms, error) ||
+      !lode_json_element_number (row, 1, what, &o, error) ||
+      !lode_json_element_number (row, 2, what, &h, error) ||
+      !lode_json_element_number (row, 3, what, &l, error) ||
+      !lode_json_element_number (row, 4, what, &c, error) ||
+      !lode_json_element_number (row, 6, what, &v, error))
+    return FALSE;
+
+  if (json_array_get_length (row) < 9)
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Missing field “%s”"), "confirm");
+      return FALSE;
+    }
+
+  if (!node_flag (json_array_get_element (row, 8), "confirm", &update.closed, error) ||
+      !lode_json_make_candle (time_ms, o, h, l, c, v, what, &update.candle, error))
+    return FALSE;
+
+  g_array_append_val (updates, update);
+  return TRUE;
+}
+
+gboolean
+lode_candle_parse_okx (const char   *text,
+                       gsize         length,
+                       const char   *inst_id,
+                       const char   *interval,
+                       LodeWsFrame  *out_kind,
+                       GArray       *updates,
+                       GError      **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (LodeCandleUpdate));
+  g_autofree char *want_channel = NULL;
+  JsonObject *object;
+  JsonObject *arg;
+  JsonArray *data;
+  const char *event = NULL;
+  const char *channel = NULL;
+  const char *arg_inst_id = NULL;
+
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+  g_return_val_if_fail (inst_id != NULL && interval != NULL, FALSE);
+  g_return_val_if_fail (out_kind != NULL && updates != NULL, FALSE);
+
+  *out_kind = LODE_WS_FRAME_IGNORED;
+
+  /* The heartbeat answer is plain text, not JSON. */
+  if (length == 4 && memcmp (text, "pong", 4) == 0)
+    {
+      *out_kind = LODE_WS_FRAME_PONG;
+      return TRUE;
+    }
+
+  if ((root = parse_text (text, length, error)) == NULL ||
+      (object = lode_json_node_object (root, _("an OKX message"), error)) == NULL ||
+      !lode_json_member_string (object, "event", FALSE, &event, error))
+    return FALSE;
+
+  if (event != NULL)
+    {
+      if (g_str_equal (event, "error"))
+        {
+          double code = 0;
+          const char *msg = NULL;
+
+          lode_json_member_number (object, "code", FALSE, &code, NULL);
+          lode_json_member_string (object, "msg", FALSE, &msg, NULL);
+          lode_ws_set_venue_error (error, "OKX", isfinite (code) ? (gint64) code : 0, msg);
+          return FALSE;
+        }
+
+      if (g_str_equal (event, "subscribe"))
+        *out_kind = LODE_WS_FRAME_SUBSCRIBED;
+
+      /* "notice", "channel-conn-count", …: the connection's life tells. */
+      return TRUE;
+    }
+
+  if (!json_object_has_member (object, "arg"))
+    return TRUE;
+  if ((arg = lode_json_member_object (object, "arg", error)) == NULL ||
+      !lode_json_member_string (arg, "channel", FALSE, &channel, error) ||
+      !lode_json_member_string (arg, "instId", FALSE, &arg_inst_id, error))
+    return FALSE;
+
+  want_channel = g_strconcat ("candle", interval, NULL);
+  if (g_strcmp0 (channel, want_channel) != 0 || g_strcmp0 (arg_inst_id, inst_id) != 0)
+    return TRUE;
+
+  if ((data = lode_json_member_array (object, "data", error)) == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (data); i++)
+    if (!okx_row (json_array_get_element (data, i), got, error))
+      return FALSE;
+
+  g_array_append_vals (updates, got->data, got->len);
+  *out_kind = LODE_WS_FRAME_DATA;
+  return TRUE;
+}
+
+/* ---- Hyperliquid -------------------------------------------------------- */
+
+static gboolean
+hyperliquid_candle (JsonNode    *node,
+                    const char  *coin,
+                    const char  *interval,
+                    GArray      *updates,
+                    GError     **error)
+{
+  static const char * const names[7] = { "t", "o", "h", "l", "c", "v", NULL };
+  JsonObject *item = lode_json_node_object (node, _("a Hyperliquid candle"), error);
+  const char *s;
+  const char *i;
+
+  if (item == NULL ||
+      !lode_json_member_string (item, "s", TRUE, &s, error) ||
+      !lode_json_member_string (item, "i", TRUE, &i, error))
+    return FALSE;
+
+  if (!g_str_equal (s, coin) || !g_str_equal (i, interval))
+    return TRUE;
+
+  return keyed_candle (node, _("a Hyperliquid candle"), names, updates, error);
+}
+
+gboolean
+lode_candle_parse_hyperliquid (const char   *text,
+                               gsize         length,
+                               const char   *coin,
+                               const char   *interval,
+                               LodeWsFrame  *out_kind,
+                               GArray       *updates,
+                               GError      **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (LodeCandleUpdate));
+  JsonObject *object;
+  const char *channel = NULL;
+  JsonNode *data;
+
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+  g_return_val_if_fail (coin != NULL && interval != NULL, FALSE);
+  g_return_val_if_fail (out_kind != NULL && updates != NULL, FALSE);
+
+  *out_kind = LODE_WS_FRAME_IGNORED;
+
+  if ((root = parse_text (text, length, error)) == NULL ||
+      (object = lode_json_node_object (root, _("a Hyperliquid message"), error)) == NULL ||
+      !lode_json_member_string (object, "channel", TRUE, &channel, error))
+    return FALSE;
+
+  data = json_object_get_member (object, "data");
+
+  if (g_str_equal (channel, "pong"))
+    {
+      *out_kind = LODE_WS_FRAME_PONG;
+      return TRUE;
+    }
+
+  if (g_str_equal (channel, "subscriptionResponse"))
+    {
+      *out_kind = LODE_WS_FRAME_SUBSCRIBED;
+      return TRUE;
+    }
+
+  if (g_str_equal (channel, "error"))
+    {
+      const char *reason = data != NULL && JSON_NODE_HOLDS_VALUE (data) &&
+                           json_node_get_value_type (data) == G_TYPE_STRING
+                           ? json_node_get_string (data) : NULL;
+
+      lode_ws_set_venue_error (error, "Hyperliquid", 0, reason);
+      return FALSE;
+    }
+
+  if (!g_str_equal (channel, "candle"))
+    return TRUE;
+
+  if (data != NULL && JSON_NODE_HOLDS_ARRAY (data))
+    {
+      JsonArray *array = json_node_get_array (data);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!hyperliquid_candle (json_array_get_element (array, i), coin, interval, got, error))
+          return FALSE;
+    }
+  else if (!hyperliquid_candle (data, coin, interval, got, error))
+    {
+      return FALSE;
+    }
+
+  /* Other coins' candles only: nothing of ours. */
+  if (got->len == 0)
+    return TRUE;
+
+  g_array_append_vals (updates, got->data, got->len);
+  *out_kind = LODE_WS_FRAME_DATA;
+  return TRUE;
+}
+
+/* ---- What to send ------------------------------------------------------- */
+
+static char *
+builder_to_string (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+static char *
+binance_stream (const char *symbol,
+                const char *interval)
+{
+  g_autofree char *lower = g_ascii_strdown (symbol, -1);
+
+  return g_strconcat (lower, "@kline_", interval, NULL);
+}
+
+char *
+lode_candle_binance_url (const char *base_url,
+                         const char *symbol,
+                         const char *interval)
+{
+  g_autofree char *stream = NULL;
+
+  g_return_val_if_fail (base_url != NULL && symbol != NULL && interval != NULL, NULL);
+
+  stream = binance_stream (symbol, interval);
+  return lode_ws_binance_market_url (base_url, stream);
+}
+
+char *
+lode_candle_binance_subscribe (guint       id,
+                               const char *symbol,
+                               const char *interval)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *stream = NULL;
+
+  g_return_val_if_fail (symbol != NULL && interval != NULL, NULL);
+
+  stream = binance_stream (symbol, interval);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "SUBSCRIBE");
+  json_builder_set_member_name (builder, "params");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, stream);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  json_builder_end_object (builder);
+
+  return builder_to_string (builder);
+}
+
+char *
+lode_candle_bybit_subscribe (const char *req_id,
+                             const char *symbol,
+                             const char *interval)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *topic = NULL;
+
+  g_return_val_if_fail (req_id != NULL && symbol != NULL && interval != NULL, NULL);
+
+  topic = g_strconcat ("kline.", interval, ".", symbol, NULL);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "req_id");
+  json_builder_add_string_value (builder, req_id);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, "subscribe");
+  json_builder_set_member_name (builder, "args");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, topic);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return builder_to_string (builder);
+}
+
+char *
+lode_candle_okx_url (const char *base_url)
+{
+  g_autofree char *base = NULL;
+  gsize len;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+
+  base = g_strdup (base_url);
+  len = strlen (base);
+  while (len > 0 && base[len - 1] == '/')
+    base[--len] = '\0';
+
+  /* §3.1: the public endpoint refuses candle channels. */
+  if (g_str_has_suffix (base, "/ws/v5/public"))
+    {
+      base[len - strlen ("public")] = '\0';
+      return g_strconcat (base, "business", NULL);
+    }
+
+  return g_steal_pointer (&base);
+}
+
+char *
+lode_candle_okx_subscribe (const char *id,
+                           const char *inst_id,
+                           const char *interval)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *channel = NULL;
+
+  g_return_val_if_fail (id != NULL && inst_id != NULL && interval != NULL, NULL);
+
+  channel = g_strconcat ("candle", interval, NULL);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, "subscribe");
+  json_builder_set_member_name (builder, "args");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "channel");
+  json_builder_add_string_value (builder, channel);
+  json_builder_set_member_name (builder, "instId");
+  json_builder_add_string_value (builder, inst_id);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return builder_to_string (builder);
+}
+
+char *
+lode_candle_hyperliquid_subscribe (const char *coin,
+                                   const char *interval)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (coin != NULL && interval != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "subscribe");
+  json_builder_set_member_name (builder, "subscription");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "candle");
+  json_builder_set_member_name (builder, "coin");
+  json_builder_add_string_value (builder, coin);
+  json_builder_set_member_name (builder, "interval");
+  json_builder_add_string_value (builder, interval);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return builder_to_string (builder);
+}
