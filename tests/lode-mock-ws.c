@@ -13,11 +13,13 @@ typedef enum
   VENUE_BINANCE_UNROUTED,
   VENUE_BYBIT,
   VENUE_OKX,
+  VENUE_OKX_BUSINESS,
+  VENUE_HYPERLIQUID,
   N_VENUES
 } Venue;
 
 static const char * const venue_ids[N_VENUES] = {
-  "binance", "binance-unrouted", "bybit", "okx",
+  "binance", "binance-unrouted", "bybit", "okx", "okx-business", "hyperliquid",
 };
 
 typedef struct
@@ -25,6 +27,7 @@ typedef struct
   guint accepted;
   guint subscribed;
   guint pings;
+  guint idle_drops;
   gboolean reject;
 } VenueStats;
 
@@ -35,6 +38,7 @@ struct _LodeMockWs
   GList      *conns;  /* MockConn* */
   VenueStats  stats[N_VENUES];
   guint       okx_idle_timeout_ms;
+  guint       hyperliquid_idle_timeout_ms;
   guint       binance_lifetime_ms;
   guint       n_idle_drops;
   guint       next_conn_id;
@@ -46,9 +50,11 @@ typedef struct
   SoupWebsocketConnection *conn;
   Venue                    venue;
   char                    *conn_id;
-  GHashTable              *topics;  /* streams (Binance), topics (Bybit), channels (OKX) */
+  GHashTable              *topics;  /* streams (Binance), topics (Bybit), channels (OKX
+                                     * public), "channel:instId" (OKX business),
+                                     * "type:coin[:interval]" (Hyperliquid) */
   gboolean                 wrap;    /* Binance stream mode */
-  GSource                 *idle;    /* OKX idle drop */
+  GSource                 *idle;    /* OKX and Hyperliquid idle drop */
   GSource                 *life;    /* Binance lifetime */
 } MockConn;
 
@@ -170,6 +176,32 @@ binance_message (MockConn   *mc,
 
 /* ---- Bybit -------------------------------------------------------------- */
 
+/* kline.<interval>.<SYMBOL> with the intervals of §2. */
+static gboolean
+bybit_known_kline (const char *topic)
+{
+  static const char * const symbols[] = { LODE_MOCK_WS_BYBIT_SYMBOLS };
+  static const char * const intervals[] = {
+    "1", "3", "5", "15", "30", "60", "120", "240", "360", "720", "D", "W", "M",
+  };
+  g_auto(GStrv) parts = g_strsplit (topic, ".", -1);
+  gboolean interval_ok = FALSE;
+
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
+    interval_ok |= g_str_equal (parts[1], intervals[i]);
+  if (!interval_ok)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (symbols); i++)
+    if (g_str_equal (parts[2], symbols[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
 static gboolean
 bybit_known_topic (const char *topic)
 {
@@ -178,6 +210,8 @@ bybit_known_topic (const char *topic)
 
   if (dot == NULL)
     return FALSE;
+  if (g_str_has_prefix (topic, "kline."))
+    return bybit_known_kline (topic);
   if (strncmp (topic, "allLiquidation.", dot - topic + 1) != 0 &&
       strncmp (topic, "tickers.", dot - topic + 1) != 0)
     return FALSE;
@@ -289,6 +323,25 @@ okx_reply_error (MockConn   *mc,
   send (mc, reply);
 }
 
+/* candle<bar> with the bars of §3. */
+static gboolean
+okx_candle_channel (const char *channel)
+{
+  static const char * const bars[] = {
+    "1m", "3m", "5m", "15m", "30m", "1H", "2H", "4H", "6H", "12H", "1D", "2D", "3D", "1W", "1M",
+    "6Hutc", "12Hutc", "1Dutc", "2Dutc", "3Dutc", "1Wutc", "1Mutc",
+  };
+
+  if (!g_str_has_prefix (channel, "candle"))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bars); i++)
+    if (g_str_equal (channel + strlen ("candle"), bars[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
 static void
 okx_message (MockConn   *mc,
              JsonObject *request)
@@ -311,13 +364,29 @@ okx_message (MockConn   *mc,
       JsonObject *arg = JSON_NODE_HOLDS_OBJECT (arg_node) ? json_node_get_object (arg_node) : NULL;
       const char *channel = arg ? json_object_get_string_member_with_default (arg, "channel", "") : "";
       const char *inst_type = arg ? json_object_get_string_member_with_default (arg, "instType", "") : "";
+      const char *inst_id = arg ? json_object_get_string_member_with_default (arg, "instId", "") : "";
       g_autoptr(JsonBuilder) builder = NULL;
       g_autofree char *reply = NULL;
 
-      if (mock->stats[mc->venue].reject ||
-          !g_str_equal (channel, "liquidation-orders") ||
-          !(g_str_equal (inst_type, "SWAP") || g_str_equal (inst_type, "FUTURES") ||
-            g_str_equal (inst_type, "MARGIN") || g_str_equal (inst_type, "OPTION")))
+      if (mc->venue == VENUE_OKX_BUSINESS)
+        {
+          /* §3.1: candles, on this endpoint only. */
+          if (mock->stats[mc->venue].reject || !okx_candle_channel (channel) || *inst_id == '\0')
+            {
+              g_autofree char *msg = g_strdup_printf ("Wrong URL or channel:%s,instId:%s doesn't exist. "
+                                                      "Please use the correct URL, channel and parameters.",
+                                                      channel, inst_id);
+
+              okx_reply_error (mc, "60018", msg);
+              return;
+            }
+
+          g_hash_table_add (mc->topics, g_strconcat (channel, ":", inst_id, NULL));
+        }
+      else if (mock->stats[mc->venue].reject ||
+               !g_str_equal (channel, "liquidation-orders") ||
+               !(g_str_equal (inst_type, "SWAP") || g_str_equal (inst_type, "FUTURES") ||
+                 g_str_equal (inst_type, "MARGIN") || g_str_equal (inst_type, "OPTION")))
         {
           g_autofree char *msg = g_strdup_printf ("Wrong URL or channel:%s,instType:%s doesn't exist. "
                                                   "Please use the correct URL, channel and parameters.",
@@ -326,8 +395,10 @@ okx_message (MockConn   *mc,
           okx_reply_error (mc, "60018", msg);
           return;
         }
-
-      g_hash_table_add (mc->topics, g_strdup (channel));
+      else
+        {
+          g_hash_table_add (mc->topics, g_strdup (channel));
+        }
       mock->stats[mc->venue].subscribed++;
 
       builder = json_builder_new ();
@@ -356,7 +427,9 @@ okx_idle_expired (gpointer data)
   MockConn *mc = data;
 
   g_clear_pointer (&mc->idle, g_source_unref);
-  mc->mock->n_idle_drops++;
+  if (mc->venue == VENUE_OKX)
+    mc->mock->n_idle_drops++;
+  mc->mock->stats[mc->venue].idle_drops++;
   if (is_open (mc))
     soup_websocket_connection_close (mc->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "idle");
 
@@ -372,9 +445,105 @@ okx_arm_idle (MockConn *mc)
       g_source_unref (mc->idle);
     }
 
-  mc->idle = g_timeout_source_new (mc->mock->okx_idle_timeout_ms);
+  mc->idle = g_timeout_source_new (mc->venue == VENUE_HYPERLIQUID
+                                   ? mc->mock->hyperliquid_idle_timeout_ms
+                                   : mc->mock->okx_idle_timeout_ms);
   g_source_set_callback (mc->idle, okx_idle_expired, mc, NULL);
   g_source_attach (mc->idle, g_main_context_get_thread_default ());
+}
+
+/* ---- Hyperliquid -------------------------------------------------------- */
+
+static void
+hyperliquid_reply (MockConn   *mc,
+                   const char *channel,
+                   JsonNode   *data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *reply = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "channel");
+  json_builder_add_string_value (builder, channel);
+  if (data != NULL)
+    {
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_value (builder, data);
+    }
+  json_builder_end_object (builder);
+
+  reply = to_json (builder);
+  send (mc, reply);
+}
+
+/* §4.1 intervals. */
+static gboolean
+hyperliquid_known_interval (const char *interval)
+{
+  static const char * const intervals[] = {
+    "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "8h", "12h", "1d", "3d", "1w", "1M",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
+    if (g_str_equal (interval, intervals[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+hyperliquid_message (MockConn   *mc,
+                     JsonObject *request)
+{
+  static const char * const coins[] = { LODE_MOCK_WS_HYPERLIQUID_COINS };
+  LodeMockWs *mock = mc->mock;
+  const char *method = json_object_get_string_member_with_default (request, "method", "");
+  JsonNode *sub_node = json_object_get_member (request, "subscription");
+  JsonObject *sub = sub_node != NULL && JSON_NODE_HOLDS_OBJECT (sub_node) ? json_node_get_object (sub_node) : NULL;
+  const char *type = sub ? json_object_get_string_member_with_default (sub, "type", "") : "";
+  const char *coin = sub ? json_object_get_string_member_with_default (sub, "coin", "") : "";
+  const char *interval = sub ? json_object_get_string_member_with_default (sub, "interval", "") : "";
+  gboolean coin_ok = FALSE;
+  g_autofree char *text = NULL;
+
+  if (g_str_equal (method, "ping"))
+    {
+      mock->stats[mc->venue].pings++;
+      hyperliquid_reply (mc, "pong", NULL);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (coins); i++)
+    coin_ok |= g_str_equal (coin, coins[i]);
+
+  if (!g_str_equal (method, "subscribe") || sub == NULL || mock->stats[mc->venue].reject ||
+      !coin_ok ||
+      !(g_str_equal (type, "trades") || g_str_equal (type, "l2Book") ||
+        g_str_equal (type, "activeAssetCtx") ||
+        (g_str_equal (type, "candle") && hyperliquid_known_interval (interval))))
+    {
+      g_autoptr(JsonNode) copy = json_node_new (JSON_NODE_OBJECT);
+      g_autofree char *request_text = NULL;
+
+      json_node_set_object (copy, request);
+      request_text = json_to_string (copy, FALSE);
+      text = g_strdup_printf ("Invalid subscription %s", request_text);
+      hyperliquid_reply (mc, "error", json_node_init_string (json_node_alloc (), text));
+      return;
+    }
+
+  if (g_str_equal (type, "candle"))
+    g_hash_table_add (mc->topics, g_strconcat (type, ":", coin, ":", interval, NULL));
+  else
+    g_hash_table_add (mc->topics, g_strconcat (type, ":", coin, NULL));
+  mock->stats[mc->venue].subscribed++;
+
+  {
+    JsonNode *data = json_node_new (JSON_NODE_OBJECT);
+
+    json_node_set_object (data, request);
+    hyperliquid_reply (mc, "subscriptionResponse", data);
+  }
 }
 
 /* ---- Connections ---------------------------------------------------------- */
@@ -391,7 +560,10 @@ on_message (SoupWebsocketConnection *conn,
   const char *text = g_bytes_get_data (message, &length);
   JsonNode *root;
 
-  if (mc->venue == VENUE_OKX)
+  if (mc->venue == VENUE_HYPERLIQUID)
+    okx_arm_idle (mc);
+
+  if (mc->venue == VENUE_OKX || mc->venue == VENUE_OKX_BUSINESS)
     {
       okx_arm_idle (mc);
       if (length == 4 && memcmp (text, "ping", 4) == 0)
@@ -405,7 +577,7 @@ on_message (SoupWebsocketConnection *conn,
   if (!json_parser_load_from_data (parser, text, length, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      if (mc->venue == VENUE_OKX)
+      if (mc->venue == VENUE_OKX || mc->venue == VENUE_OKX_BUSINESS)
         okx_reply_error (mc, "60012", "Invalid request");
       return;
     }
@@ -421,7 +593,11 @@ on_message (SoupWebsocketConnection *conn,
       bybit_message (mc, json_node_get_object (root));
       break;
     case VENUE_OKX:
+    case VENUE_OKX_BUSINESS:
       okx_message (mc, json_node_get_object (root));
+      break;
+    case VENUE_HYPERLIQUID:
+      hyperliquid_message (mc, json_node_get_object (root));
       break;
     default:
       g_assert_not_reached ();
@@ -520,7 +696,29 @@ unrouted_handler (SoupServer              *server,
                   SoupWebsocketConnection *connection,
                   gpointer                 user_data)
 {
+  /* Exactly /ws is Hyperliquid's endpoint (§4); /ws/<streams> stays the
+   * legacy Binance URL. */
+  if (g_str_equal (path, "/ws"))
+    {
+      MockConn *mc = accept_conn (user_data, connection, VENUE_HYPERLIQUID);
+
+      okx_arm_idle (mc);
+      return;
+    }
+
   accept_conn (user_data, connection, VENUE_BINANCE_UNROUTED);
+}
+
+static void
+okx_business_handler (SoupServer              *server,
+                      SoupServerMessage       *msg,
+                      const char              *path,
+                      SoupWebsocketConnection *connection,
+                      gpointer                 user_data)
+{
+  MockConn *mc = accept_conn (user_data, connection, VENUE_OKX_BUSINESS);
+
+  okx_arm_idle (mc);
 }
 
 static void
@@ -553,6 +751,7 @@ lode_mock_ws_new (void)
   GSList *uris;
 
   self->okx_idle_timeout_ms = 30000;
+  self->hyperliquid_idle_timeout_ms = 60000;
   self->server = soup_server_new (NULL, NULL);
 
   soup_server_add_websocket_handler (self->server, "/market", NULL, NULL, binance_handler, self, NULL);
@@ -560,6 +759,7 @@ lode_mock_ws_new (void)
   soup_server_add_websocket_handler (self->server, "/public", NULL, NULL, unrouted_handler, self, NULL);
   soup_server_add_websocket_handler (self->server, "/v5/public/linear", NULL, NULL, bybit_handler, self, NULL);
   soup_server_add_websocket_handler (self->server, "/ws/v5/public", NULL, NULL, okx_handler, self, NULL);
+  soup_server_add_websocket_handler (self->server, "/ws/v5/business", NULL, NULL, okx_business_handler, self, NULL);
 
   soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
@@ -605,6 +805,10 @@ lode_mock_ws_get_url (LodeMockWs *self,
       return g_strconcat (self->root, "/v5/public/linear", NULL);
     case VENUE_OKX:
       return g_strconcat (self->root, "/ws/v5/public", NULL);
+    case VENUE_OKX_BUSINESS:
+      return g_strconcat (self->root, "/ws/v5/business", NULL);
+    case VENUE_HYPERLIQUID:
+      return g_strconcat (self->root, "/ws", NULL);
     default:
       g_assert_not_reached ();
     }
@@ -782,4 +986,203 @@ guint
 lode_mock_ws_get_n_idle_drops (LodeMockWs *self)
 {
   return self->n_idle_drops;
+}
+
+/* ---- Candles (kline streams) -------------------------------------------- */
+
+char *
+lode_mock_ws_get_candle_url (LodeMockWs *self,
+                             const char *venue)
+{
+  if (g_str_equal (venue, "okx"))
+    return lode_mock_ws_get_url (self, "okx-business");
+
+  return lode_mock_ws_get_url (self, venue);
+}
+
+void
+lode_mock_ws_set_hyperliquid_idle_timeout_ms (LodeMockWs *self,
+                                              guint       timeout_ms)
+{
+  self->hyperliquid_idle_timeout_ms = timeout_ms;
+}
+
+guint
+lode_mock_ws_get_n_idle_drops_for (LodeMockWs *self,
+                                   const char *venue)
+{
+  return self->stats[venue_from_id (venue)].idle_drops;
+}
+
+guint
+lode_mock_ws_push_binance_stream (LodeMockWs *self,
+                                  const char *stream,
+                                  const char *event_json)
+{
+  guint n = 0;
+
+  for (GList *l = self->conns; l != NULL; l = l->next)
+    {
+      MockConn *mc = l->data;
+
+      if (mc->venue != VENUE_BINANCE || !is_open (mc) || !g_hash_table_contains (mc->topics, stream))
+        continue;
+
+      if (mc->wrap)
+        {
+          g_autofree char *wrapped = g_strdup_printf ("{\"stream\":\"%s\",\"data\":%s}", stream, event_json);
+
+          send (mc, wrapped);
+        }
+      else
+        {
+          send (mc, event_json);
+        }
+      n++;
+    }
+
+  return n;
+}
+
+guint
+lode_mock_ws_push_okx_business (LodeMockWs *self,
+                                const char *key,
+                                const char *frame_json)
+{
+  return push_topic (self, VENUE_OKX_BUSINESS, key, frame_json);
+}
+
+guint
+lode_mock_ws_push_hyperliquid (LodeMockWs *self,
+                               const char *key,
+                               const char *frame_json)
+{
+  return push_topic (self, VENUE_HYPERLIQUID, key, frame_json);
+}
+
+/* @a × @b as a plain decimal string. */
+static char *
+product (const char *a,
+         double      b)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_dtostr (buf, sizeof buf, g_ascii_strtod (a, NULL) * b));
+}
+
+char *
+lode_mock_ws_candle_frame (const char             *venue,
+                           const char             *symbol,
+                           const char             *interval,
+                           gint64                  interval_ms,
+                           const LodeMockWsCandle *c)
+{
+  gint64 end = c->time_ms + interval_ms - 1;
+
+  if (g_str_equal (venue, "binance"))
+    {
+      g_autofree char *quote = product (c->volume, g_ascii_strtod (c->close, NULL));
+
+      /* §1.9 kline event: numbers as strings, times and counts as ints. */
+      return g_strdup_printf ("{\"e\":\"kline\",\"E\":%" G_GINT64_FORMAT ",\"s\":\"%s\","
+                              "\"k\":{\"t\":%" G_GINT64_FORMAT ",\"T\":%" G_GINT64_FORMAT ","
+                              "\"s\":\"%s\",\"i\":\"%s\",\"f\":100,\"L\":200,"
+                              "\"o\":\"%s\",\"c\":\"%s\",\"h\":\"%s\",\"l\":\"%s\",\"v\":\"%s\","
+                              "\"n\":101,\"x\":%s,\"q\":\"%s\",\"V\":\"0\",\"Q\":\"0\",\"B\":\"0\"}}",
+                              c->time_ms + 250, symbol, c->time_ms, end, symbol, interval,
+                              c->open, c->close, c->high, c->low, c->volume,
+                              c->closed ? "true" : "false", quote);
+    }
+
+  if (g_str_equal (venue, "bybit"))
+    {
+      g_autofree char *turnover = product (c->volume, g_ascii_strtod (c->close, NULL));
+
+      /* §2: times as ints here, prices as strings, confirm a boolean. */
+      return g_strdup_printf ("{\"topic\":\"kline.%s.%s\",\"data\":[{\"start\":%" G_GINT64_FORMAT ","
+                              "\"end\":%" G_GINT64_FORMAT ",\"interval\":\"%s\",\"open\":\"%s\","
+                              "\"close\":\"%s\",\"high\":\"%s\",\"low\":\"%s\",\"volume\":\"%s\","
+                              "\"turnover\":\"%s\",\"confirm\":%s,\"timestamp\":%" G_GINT64_FORMAT "}],"
+                              "\"ts\":%" G_GINT64_FORMAT ",\"type\":\"snapshot\"}",
+                              interval, symbol, c->time_ms, end, interval, c->open, c->close,
+                              c->high, c->low, c->volume, turnover, c->closed ? "true" : "false",
+                              c->time_ms + 300, c->time_ms + 301);
+    }
+
+  if (g_str_equal (venue, "okx"))
+    {
+      /* §3.1 row, all strings; vol in contracts of 0.01 base. */
+      g_autofree char *contracts = product (c->volume, 100);
+      g_autofree char *quote = product (c->volume, g_ascii_strtod (c->close, NULL));
+
+      return g_strdup_printf ("{\"arg\":{\"channel\":\"candle%s\",\"instId\":\"%s\"},"
+                              "\"data\":[[\"%" G_GINT64_FORMAT "\",\"%s\",\"%s\",\"%s\",\"%s\","
+                              "\"%s\",\"%s\",\"%s\",\"%s\"]]}",
+                              interval, symbol, c->time_ms, c->open, c->high, c->low, c->close,
+                              contracts, c->volume, quote, c->closed ? "1" : "0");
+    }
+
+  if (g_str_equal (venue, "hyperliquid"))
+    {
+      /* §4.1: no closed flag. */
+      return g_strdup_printf ("{\"channel\":\"candle\",\"data\":{\"t\":%" G_GINT64_FORMAT ","
+                              "\"T\":%" G_GINT64_FORMAT ",\"s\":\"%s\",\"i\":\"%s\","
+                              "\"o\":\"%s\",\"c\":\"%s\",\"h\":\"%s\",\"l\":\"%s\",\"v\":\"%s\",\"n\":42}}",
+                              c->time_ms, end, symbol, interval, c->open, c->close, c->high, c->low,
+                              c->volume);
+    }
+
+  g_assert_not_reached ();
+}
+
+guint
+lode_mock_ws_push_candle_frame (LodeMockWs *self,
+                                const char *venue,
+                                const char *symbol,
+                                const char *interval,
+                                const char *frame_json)
+{
+  if (g_str_equal (venue, "binance"))
+    {
+      g_autofree char *lower = g_ascii_strdown (symbol, -1);
+      g_autofree char *stream = g_strconcat (lower, "@kline_", interval, NULL);
+
+      return lode_mock_ws_push_binance_stream (self, stream, frame_json);
+    }
+
+  if (g_str_equal (venue, "bybit"))
+    {
+      g_autofree char *topic = g_strconcat ("kline.", interval, ".", symbol, NULL);
+
+      return lode_mock_ws_push_bybit (self, topic, frame_json);
+    }
+
+  if (g_str_equal (venue, "okx"))
+    {
+      g_autofree char *key = g_strconcat ("candle", interval, ":", symbol, NULL);
+
+      return lode_mock_ws_push_okx_business (self, key, frame_json);
+    }
+
+  if (g_str_equal (venue, "hyperliquid"))
+    {
+      g_autofree char *key = g_strconcat ("candle:", symbol, ":", interval, NULL);
+
+      return lode_mock_ws_push_hyperliquid (self, key, frame_json);
+    }
+
+  g_assert_not_reached ();
+}
+
+guint
+lode_mock_ws_push_candle (LodeMockWs             *self,
+                          const char             *venue,
+                          const char             *symbol,
+                          const char             *interval,
+                          gint64                  interval_ms,
+                          const LodeMockWsCandle *candle)
+{
+  g_autofree char *frame = lode_mock_ws_candle_frame (venue, symbol, interval, interval_ms, candle);
+
+  return lode_mock_ws_push_candle_frame (self, venue, symbol, interval, frame);
 }

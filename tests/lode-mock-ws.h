@@ -71,7 +71,8 @@ void        lode_mock_ws_set_okx_idle_timeout_ms (LodeMockWs *self,
 void        lode_mock_ws_set_binance_lifetime_ms (LodeMockWs *self,
                                                   guint       lifetime_ms);
 
-/* Per venue ("binance", "binance-unrouted", "bybit", "okx"). */
+/* Per venue ("binance", "binance-unrouted", "bybit", "okx", "okx-business",
+ * "hyperliquid"). */
 guint       lode_mock_ws_get_n_accepted         (LodeMockWs  *self,
                                                  const char  *venue);
 guint       lode_mock_ws_get_n_open             (LodeMockWs  *self,
@@ -84,5 +85,87 @@ guint       lode_mock_ws_get_n_pings            (LodeMockWs  *self,
                                                  const char  *venue);
 /* OKX connections dropped for idleness. */
 guint       lode_mock_ws_get_n_idle_drops       (LodeMockWs  *self);
+
+/* ---- Candles (kline/candle streams) --------------------------------------
+ *
+ * - Binance: <symbol lowercase>@kline_<interval> on /market (path or
+ *   SUBSCRIBE); kline events {"e":"kline","E","s","k":{t,T,s,i,f,L,o,c,h,
+ *   l,v,n,x,q,V,Q,B}}.
+ * - Bybit: kline.<interval>.<SYMBOL> (intervals of §2, the symbols above)
+ *   on /v5/public/linear; {"topic","data":[{start,end,interval,open,close,
+ *   high,low,volume,turnover,confirm,timestamp}],"ts","type":"snapshot"}.
+ * - OKX: /ws/v5/business ("okx-business") takes candle<bar> channels with
+ *   an instId and refuses others (60018), as /ws/v5/public refuses
+ *   candles; {"arg":{"channel","instId"},"data":[[ts,o,h,l,c,vol,volCcy,
+ *   volCcyQuote,confirm]]}; text ping → pong; idle drop as on /public.
+ * - Hyperliquid: exactly /ws ("hyperliquid"; /ws/<streams> stays the
+ *   un-routed Binance URL); {"method":"subscribe","subscription":{"type":
+ *   "candle","coin","interval"}} → {"channel":"subscriptionResponse",
+ *   "data":<the request>}, unknown coins or intervals → {"channel":"error",
+ *   "data":"Invalid subscription …"}; {"method":"ping"} → {"channel":
+ *   "pong"}; a connection that sends nothing for 60 s (configurable) is
+ *   closed. */
+
+/* Coins the mock's Hyperliquid knows. */
+#define LODE_MOCK_WS_HYPERLIQUID_COINS "BTC", "ETH", "SOL"
+
+/* One state of a candle, numbers as the venue's strings. */
+typedef struct
+{
+  gint64      time_ms;  /* open time */
+  const char *open;
+  const char *high;
+  const char *low;
+  const char *close;
+  const char *volume;   /* base units */
+  gboolean    closed;   /* not sent to Hyperliquid clients: it has no flag */
+} LodeMockWsCandle;
+
+/* The base a LodeCandleStream takes: as lode_mock_ws_get_url () but
+ * "<root>/ws/v5/business" for "okx" and "<root>/ws" for "hyperliquid". */
+char       *lode_mock_ws_get_candle_url         (LodeMockWs  *self,
+                                                 const char  *venue);
+/* @candle of @symbol at the venue's @interval name ("1m"; Bybit "1", OKX
+ * "1H"/"1Dutc"), @interval_ms long, as @venue ("binance", "bybit", "okx",
+ * "hyperliquid") sends it. */
+char       *lode_mock_ws_candle_frame           (const char             *venue,
+                                                 const char             *symbol,
+                                                 const char             *interval,
+                                                 gint64                  interval_ms,
+                                                 const LodeMockWsCandle *candle);
+/* @frame_json to the connections of @venue subscribed to @symbol's
+ * candles at @interval. Returns the number of connections. */
+guint       lode_mock_ws_push_candle_frame      (LodeMockWs  *self,
+                                                 const char  *venue,
+                                                 const char  *symbol,
+                                                 const char  *interval,
+                                                 const char  *frame_json);
+/* lode_mock_ws_candle_frame () pushed by lode_mock_ws_push_candle_frame (). */
+guint       lode_mock_ws_push_candle            (LodeMockWs             *self,
+                                                 const char             *venue,
+                                                 const char             *symbol,
+                                                 const char             *interval,
+                                                 gint64                  interval_ms,
+                                                 const LodeMockWsCandle *candle);
+/* A Binance event to the /market connections with @stream. */
+guint       lode_mock_ws_push_binance_stream    (LodeMockWs  *self,
+                                                 const char  *stream,
+                                                 const char  *event_json);
+/* A whole frame to the okx-business connections subscribed to @key
+ * ("candle1m:BTC-USDT-SWAP"). */
+guint       lode_mock_ws_push_okx_business      (LodeMockWs  *self,
+                                                 const char  *key,
+                                                 const char  *frame_json);
+/* A whole frame to the Hyperliquid connections subscribed to @key
+ * ("candle:BTC:1m", "trades:BTC"). */
+guint       lode_mock_ws_push_hyperliquid       (LodeMockWs  *self,
+                                                 const char  *key,
+                                                 const char  *frame_json);
+void        lode_mock_ws_set_hyperliquid_idle_timeout_ms (LodeMockWs *self,
+                                                          guint       timeout_ms);
+/* Connections of @venue ("okx", "okx-business", "hyperliquid") dropped
+ * for idleness. */
+guint       lode_mock_ws_get_n_idle_drops_for   (LodeMockWs  *self,
+                                                 const char  *venue);
 
 G_END_DECLS
