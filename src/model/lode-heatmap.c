@@ -16,9 +16,9 @@
  * overflow), however long the series and however deep its total decay. */
 #define BLOCK_LOG_SPAN 64.0
 
-/* The difference arrays of views up to about 4 megapixels stay with the
- * model between calls (a 1920 × 1080 view needs 25 MB); larger ones, such
- * as a poster-sized export, are freed at once. */
+/* The lists of waiting removals stay with the model between calls (a year
+ * in 1920 × 1080 uses about 8 MB of them); larger ones, such as a
+ * poster-sized export's, are freed at once. */
 #define SCRATCH_KEEP_MAX ((gsize) 64 << 20)
 
 /* Columns per tile: the sweep writes 64 floats (four cache lines) to
@@ -94,7 +94,6 @@ lode_heatmap_view_get_row (const LodeHeatmapView *view,
                        (view->price_max - view->price_min) / view->rows,
                        view->rows / (view->price_max - view->price_min), view->rows);
 }
-
 
 /* The difference arrays hold RING columns (a multiple of TILE): the tile
  * being made and, if RING > TILE, the next ones, as a ring (one tile, about
