@@ -223,6 +223,31 @@ select_rows (gint64  step,
   return (guint) n;
 }
 
+/* Writes the row of a series at @t, without a separator; @data is the
+ * caller's. */
+typedef void (*RowWriter) (Reply         *reply,
+                           gint64         t,
+                           gconstpointer  data);
+
+/* The @n rows @step apart from @t0, comma-separated: oldest first, or
+ * newest first as Bybit and OKX send them. */
+static void
+append_rows (Reply         *reply,
+             gint64         t0,
+             gint64         step,
+             guint          n,
+             gboolean       newest_first,
+             RowWriter      write,
+             gconstpointer  data)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (reply->out, ',');
+      write (reply, t0 + (gint64) (newest_first ? n - 1 - i : i) * step, data);
+    }
+}
+
 static const char *
 param (Reply      *reply,
        const char *name)
@@ -427,6 +452,36 @@ binance_range (Reply  *reply,
   return TRUE;
 }
 
+/* [openTime int, o, h, l, c, volume, closeTime int, quoteVolume, trades
+ *  int, takerBuyBase, takerBuyQuote, ignore]; @data the interval. */
+static void
+binance_kline_row (Reply         *reply,
+                   gint64         t,
+                   gconstpointer  data)
+{
+  const IntervalName *interval = data;
+  LodeCandle c;
+
+  lode_mock_exchange_candle (reply->mock, t, interval->ms, &c);
+  g_string_append_printf (reply->out, "[%" G_GINT64_FORMAT ",", t);
+  append_str_num (reply->out, "%.1f", c.open);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.high);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.low);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.close);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.3f", c.volume);
+  g_string_append_printf (reply->out, ",%" G_GINT64_FORMAT ",", t + interval->ms - 1);
+  append_str_num (reply->out, "%.2f", c.volume * c.close);
+  g_string_append_printf (reply->out, ",%d,", 100 + (int) (t / MINUTE_MS % 1000));
+  append_str_num (reply->out, "%.3f", c.volume / 2);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.2f", c.volume * c.close / 2);
+  g_string_append (reply->out, ",\"0\"]");
+}
+
 static void
 binance_klines (Reply *reply)
 {
@@ -453,34 +508,7 @@ binance_klines (Reply *reply)
                    start, end, (guint) limit, start >= 0, &t0);
 
   g_string_append_c (reply->out, '[');
-  for (guint i = 0; i < n; i++)
-    {
-      LodeCandle c;
-      gint64 t = t0 + i * interval->ms;
-
-      lode_mock_exchange_candle (self, t, interval->ms, &c);
-      if (i > 0)
-        g_string_append_c (reply->out, ',');
-      /* [openTime int, o, h, l, c, volume, closeTime int, quoteVolume,
-       *  trades int, takerBuyBase, takerBuyQuote, ignore] */
-      g_string_append_printf (reply->out, "[%" G_GINT64_FORMAT ",", t);
-      append_str_num (reply->out, "%.1f", c.open);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.high);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.low);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.close);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.3f", c.volume);
-      g_string_append_printf (reply->out, ",%" G_GINT64_FORMAT ",", t + interval->ms - 1);
-      append_str_num (reply->out, "%.2f", c.volume * c.close);
-      g_string_append_printf (reply->out, ",%d,", 100 + (int) (t / MINUTE_MS % 1000));
-      append_str_num (reply->out, "%.3f", c.volume / 2);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.2f", c.volume * c.close / 2);
-      g_string_append (reply->out, ",\"0\"]");
-    }
+  append_rows (reply, t0, interval->ms, n, FALSE, binance_kline_row, interval);
   g_string_append_c (reply->out, ']');
 }
 
@@ -514,9 +542,46 @@ binance_data_rows (Reply  *reply,
 }
 
 static void
-binance_oi_hist (Reply *reply)
+binance_oi_row (Reply         *reply,
+                gint64         t,
+                gconstpointer  data)
 {
-  LodeMockExchange *self = reply->mock;
+  double oi = lode_mock_exchange_oi_base (reply->mock, t);
+
+  g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"sumOpenInterest\":",
+                          param (reply, "symbol"));
+  append_str_num (reply->out, "%.3f", oi);
+  g_string_append (reply->out, ",\"sumOpenInterestValue\":");
+  append_str_num (reply->out, "%.4f", oi * lode_mock_exchange_price (reply->mock, t));
+  /* Captured replies carry the timestamp as an int (§1.2). */
+  g_string_append_printf (reply->out,
+                          ",\"CMCCirculatingSupply\":\"19987654.0\",\"timestamp\":%" G_GINT64_FORMAT "}",
+                          t);
+}
+
+static void
+binance_ratio_row (Reply         *reply,
+                   gint64         t,
+                   gconstpointer  data)
+{
+  double r = lode_mock_exchange_ratio (reply->mock, t);
+
+  g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"longShortRatio\":",
+                          param (reply, "symbol"));
+  append_str_num (reply->out, "%.4f", r);
+  g_string_append (reply->out, ",\"longAccount\":");
+  append_str_num (reply->out, "%.4f", r / (1 + r));
+  g_string_append (reply->out, ",\"shortAccount\":");
+  append_str_num (reply->out, "%.4f", 1 / (1 + r));
+  /* The documented example has a string timestamp (§1.3). */
+  g_string_append_printf (reply->out, ",\"timestamp\":\"%" G_GINT64_FORMAT "\"}", t);
+}
+
+/* /futures/data/… rows of @write. */
+static void
+binance_data (Reply     *reply,
+              RowWriter  write)
+{
   gint64 t0, step;
   guint n;
 
@@ -524,55 +589,32 @@ binance_oi_hist (Reply *reply)
     return;
 
   g_string_append_c (reply->out, '[');
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + i * step;
-      double oi = lode_mock_exchange_oi_base (self, t);
-
-      if (i > 0)
-        g_string_append_c (reply->out, ',');
-      g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"sumOpenInterest\":",
-                              param (reply, "symbol"));
-      append_str_num (reply->out, "%.3f", oi);
-      g_string_append (reply->out, ",\"sumOpenInterestValue\":");
-      append_str_num (reply->out, "%.4f", oi * lode_mock_exchange_price (self, t));
-      /* Captured replies carry the timestamp as an int (§1.2). */
-      g_string_append_printf (reply->out,
-                              ",\"CMCCirculatingSupply\":\"19987654.0\",\"timestamp\":%" G_GINT64_FORMAT "}",
-                              t);
-    }
+  append_rows (reply, t0, step, n, FALSE, write, NULL);
   g_string_append_c (reply->out, ']');
+}
+
+static void
+binance_oi_hist (Reply *reply)
+{
+  binance_data (reply, binance_oi_row);
 }
 
 static void
 binance_ratio (Reply *reply)
 {
-  LodeMockExchange *self = reply->mock;
-  gint64 t0, step;
-  guint n;
+  binance_data (reply, binance_ratio_row);
+}
 
-  if (!binance_data_rows (reply, &t0, &step, &n))
-    return;
-
-  g_string_append_c (reply->out, '[');
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + i * step;
-      double r = lode_mock_exchange_ratio (self, t);
-
-      if (i > 0)
-        g_string_append_c (reply->out, ',');
-      g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"longShortRatio\":",
-                              param (reply, "symbol"));
-      append_str_num (reply->out, "%.4f", r);
-      g_string_append (reply->out, ",\"longAccount\":");
-      append_str_num (reply->out, "%.4f", r / (1 + r));
-      g_string_append (reply->out, ",\"shortAccount\":");
-      append_str_num (reply->out, "%.4f", 1 / (1 + r));
-      /* The documented example has a string timestamp (§1.3). */
-      g_string_append_printf (reply->out, ",\"timestamp\":\"%" G_GINT64_FORMAT "\"}", t);
-    }
-  g_string_append_c (reply->out, ']');
+static void
+binance_funding_row (Reply         *reply,
+                     gint64         t,
+                     gconstpointer  data)
+{
+  g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"fundingRate\":", param (reply, "symbol"));
+  append_str_num (reply->out, "%.8f", funding_rate (reply->mock, t));
+  g_string_append_printf (reply->out, ",\"fundingTime\":%" G_GINT64_FORMAT ",\"markPrice\":", t);
+  append_str_num (reply->out, "%.8f", lode_mock_exchange_price (reply->mock, t));
+  g_string_append_c (reply->out, '}');
 }
 
 static void
@@ -589,18 +631,7 @@ binance_funding (Reply *reply)
   n = select_rows (8 * HOUR_MS, 0, self->listing_ms, last_point (self, 8 * HOUR_MS, 0),
                    start, end, (guint) limit, TRUE, &t0);
   g_string_append_c (reply->out, '[');
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + i * 8 * HOUR_MS;
-
-      if (i > 0)
-        g_string_append_c (reply->out, ',');
-      g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"fundingRate\":", param (reply, "symbol"));
-      append_str_num (reply->out, "%.8f", funding_rate (self, t));
-      g_string_append_printf (reply->out, ",\"fundingTime\":%" G_GINT64_FORMAT ",\"markPrice\":", t);
-      append_str_num (reply->out, "%.8f", lode_mock_exchange_price (self, t));
-      g_string_append_c (reply->out, '}');
-    }
+  append_rows (reply, t0, 8 * HOUR_MS, n, FALSE, binance_funding_row, NULL);
   g_string_append_c (reply->out, ']');
 }
 
@@ -776,6 +807,31 @@ bybit_common_ok (Reply *reply)
   return TRUE;
 }
 
+/* @data the interval. */
+static void
+bybit_kline_row (Reply         *reply,
+                 gint64         t,
+                 gconstpointer  data)
+{
+  const IntervalName *interval = data;
+  LodeCandle c;
+
+  lode_mock_exchange_candle (reply->mock, t, interval->ms, &c);
+  g_string_append_printf (reply->out, "[\"%" G_GINT64_FORMAT "\",", t);
+  append_str_num (reply->out, "%.1f", c.open);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.high);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.low);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.close);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.3f", c.volume);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.2f", c.volume * c.close);
+  g_string_append_c (reply->out, ']');
+}
+
 static void
 bybit_kline (Reply *reply)
 {
@@ -806,26 +862,7 @@ bybit_kline (Reply *reply)
   bybit_envelope_open (reply);
   g_string_append_printf (reply->out, "{\"category\":\"linear\",\"symbol\":\"%s\",\"list\":[",
                           param (reply, "symbol"));
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + (gint64) (n - 1 - i) * interval->ms;
-      LodeCandle c;
-
-      lode_mock_exchange_candle (self, t, interval->ms, &c);
-      g_string_append_printf (reply->out, "%s[\"%" G_GINT64_FORMAT "\",", i > 0 ? "," : "", t);
-      append_str_num (reply->out, "%.1f", c.open);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.high);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.low);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.close);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.3f", c.volume);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.2f", c.volume * c.close);
-      g_string_append_c (reply->out, ']');
-    }
+  append_rows (reply, t0, interval->ms, n, TRUE, bybit_kline_row, interval);
   g_string_append (reply->out, "]}");
   bybit_envelope_close (reply);
 }
@@ -910,9 +947,26 @@ bybit_append_cursor (Reply  *reply,
 }
 
 static void
+bybit_oi_row (Reply         *reply,
+              gint64         t,
+              gconstpointer  data)
+{
+  double single = lode_mock_exchange_oi_base (reply->mock, t);
+
+  /* openInterest is documented as both sides (§2.2). */
+  g_string_append (reply->out, "{\"openInterest\":");
+  append_str_num (reply->out, "%.3f", 2 * single);
+  if (reply->mock->bybit_single_oi)
+    {
+      g_string_append (reply->out, ",\"singleOpenInterest\":");
+      append_str_num (reply->out, "%.3f", single);
+    }
+  g_string_append_printf (reply->out, ",\"timestamp\":\"%" G_GINT64_FORMAT "\"}", t);
+}
+
+static void
 bybit_open_interest (Reply *reply)
 {
-  LodeMockExchange *self = reply->mock;
   gint64 t0, step;
   guint n;
   gboolean more;
@@ -923,30 +977,29 @@ bybit_open_interest (Reply *reply)
   bybit_envelope_open (reply);
   g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"category\":\"linear\",\"list\":[",
                           param (reply, "symbol"));
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + (gint64) (n - 1 - i) * step;
-      double single = lode_mock_exchange_oi_base (self, t);
-
-      /* openInterest is documented as both sides (§2.2). */
-      g_string_append_printf (reply->out, "%s{\"openInterest\":", i > 0 ? "," : "");
-      append_str_num (reply->out, "%.3f", 2 * single);
-      if (self->bybit_single_oi)
-        {
-          g_string_append (reply->out, ",\"singleOpenInterest\":");
-          append_str_num (reply->out, "%.3f", single);
-        }
-      g_string_append_printf (reply->out, ",\"timestamp\":\"%" G_GINT64_FORMAT "\"}", t);
-    }
+  append_rows (reply, t0, step, n, TRUE, bybit_oi_row, NULL);
   g_string_append_c (reply->out, ']');
   bybit_append_cursor (reply, more, t0, step);
   bybit_envelope_close (reply);
 }
 
 static void
+bybit_ratio_row (Reply         *reply,
+                 gint64         t,
+                 gconstpointer  data)
+{
+  double r = lode_mock_exchange_ratio (reply->mock, t);
+
+  g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"buyRatio\":", param (reply, "symbol"));
+  append_str_num (reply->out, "%.4f", r / (1 + r));
+  g_string_append (reply->out, ",\"sellRatio\":");
+  append_str_num (reply->out, "%.4f", 1 / (1 + r));
+  g_string_append_printf (reply->out, ",\"timestamp\":\"%" G_GINT64_FORMAT "\"}", t);
+}
+
+static void
 bybit_account_ratio (Reply *reply)
 {
-  LodeMockExchange *self = reply->mock;
   gint64 t0, step;
   guint n;
   gboolean more;
@@ -956,21 +1009,20 @@ bybit_account_ratio (Reply *reply)
 
   bybit_envelope_open (reply);
   g_string_append (reply->out, "{\"list\":[");
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + (gint64) (n - 1 - i) * step;
-      double r = lode_mock_exchange_ratio (self, t);
-
-      g_string_append_printf (reply->out, "%s{\"symbol\":\"%s\",\"buyRatio\":", i > 0 ? "," : "",
-                              param (reply, "symbol"));
-      append_str_num (reply->out, "%.4f", r / (1 + r));
-      g_string_append (reply->out, ",\"sellRatio\":");
-      append_str_num (reply->out, "%.4f", 1 / (1 + r));
-      g_string_append_printf (reply->out, ",\"timestamp\":\"%" G_GINT64_FORMAT "\"}", t);
-    }
+  append_rows (reply, t0, step, n, TRUE, bybit_ratio_row, NULL);
   g_string_append_c (reply->out, ']');
   bybit_append_cursor (reply, more, t0, step);
   bybit_envelope_close (reply);
+}
+
+static void
+bybit_funding_row (Reply         *reply,
+                   gint64         t,
+                   gconstpointer  data)
+{
+  g_string_append_printf (reply->out, "{\"symbol\":\"%s\",\"fundingRate\":", param (reply, "symbol"));
+  append_str_num (reply->out, "%.8f", funding_rate (reply->mock, t));
+  g_string_append_printf (reply->out, ",\"fundingRateTimestamp\":\"%" G_GINT64_FORMAT "\"}", t);
 }
 
 static void
@@ -999,15 +1051,7 @@ bybit_funding (Reply *reply)
                    start, end, (guint) limit, FALSE, &t0);
   bybit_envelope_open (reply);
   g_string_append (reply->out, "{\"category\":\"linear\",\"list\":[");
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + (gint64) (n - 1 - i) * 8 * HOUR_MS;
-
-      g_string_append_printf (reply->out, "%s{\"symbol\":\"%s\",\"fundingRate\":", i > 0 ? "," : "",
-                              param (reply, "symbol"));
-      append_str_num (reply->out, "%.8f", funding_rate (self, t));
-      g_string_append_printf (reply->out, ",\"fundingRateTimestamp\":\"%" G_GINT64_FORMAT "\"}", t);
-    }
+  append_rows (reply, t0, 8 * HOUR_MS, n, TRUE, bybit_funding_row, NULL);
   g_string_append (reply->out, "]}");
   bybit_envelope_close (reply);
 }
@@ -1141,6 +1185,34 @@ okx_after_before (Reply  *reply,
   return TRUE;
 }
 
+/* @data the bar. */
+static void
+okx_candle_row (Reply         *reply,
+                gint64         t,
+                gconstpointer  data)
+{
+  const IntervalName *bar = data;
+  LodeCandle c;
+
+  lode_mock_exchange_candle (reply->mock, t, bar->ms, &c);
+  g_string_append_printf (reply->out, "[\"%" G_GINT64_FORMAT "\",", t);
+  append_str_num (reply->out, "%.1f", c.open);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.high);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.low);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.1f", c.close);
+  g_string_append_c (reply->out, ',');
+  /* vol in contracts, volCcy in base, volCcyQuote in USDT */
+  append_str_num (reply->out, "%.1f", c.volume / LODE_MOCK_OKX_CT_VAL);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.3f", c.volume);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.2f", c.volume * c.close);
+  g_string_append_printf (reply->out, ",\"%s\"]", t + bar->ms <= reply->mock->now_ms ? "1" : "0");
+}
+
 static void
 okx_candles (Reply    *reply,
              gboolean  history)
@@ -1166,29 +1238,7 @@ okx_candles (Reply    *reply,
   n = select_rows (bar->ms, bar->offset, first, last, start, end, (guint) limit, FALSE, &t0);
 
   g_string_append (reply->out, "{\"code\":\"0\",\"msg\":\"\",\"data\":[");
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + (gint64) (n - 1 - i) * bar->ms;
-      LodeCandle c;
-
-      lode_mock_exchange_candle (self, t, bar->ms, &c);
-      g_string_append_printf (reply->out, "%s[\"%" G_GINT64_FORMAT "\",", i > 0 ? "," : "", t);
-      append_str_num (reply->out, "%.1f", c.open);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.high);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.low);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.1f", c.close);
-      g_string_append_c (reply->out, ',');
-      /* vol in contracts, volCcy in base, volCcyQuote in USDT */
-      append_str_num (reply->out, "%.1f", c.volume / LODE_MOCK_OKX_CT_VAL);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.3f", c.volume);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.2f", c.volume * c.close);
-      g_string_append_printf (reply->out, ",\"%s\"]", t + bar->ms <= self->now_ms ? "1" : "0");
-    }
+  append_rows (reply, t0, bar->ms, n, TRUE, okx_candle_row, bar);
   g_string_append (reply->out, "]}");
 }
 
@@ -1226,10 +1276,38 @@ okx_rubik_rows (Reply  *reply,
   return TRUE;
 }
 
+/* [ts, oi (contracts), oiCcy (coin), oiUsd] */
 static void
-okx_oi_history (Reply *reply)
+okx_oi_row (Reply         *reply,
+            gint64         t,
+            gconstpointer  data)
 {
-  LodeMockExchange *self = reply->mock;
+  double oi = lode_mock_exchange_oi_base (reply->mock, t);
+
+  g_string_append_printf (reply->out, "[\"%" G_GINT64_FORMAT "\",", t);
+  append_str_num (reply->out, "%.1f", oi / LODE_MOCK_OKX_CT_VAL);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.3f", oi);
+  g_string_append_c (reply->out, ',');
+  append_str_num (reply->out, "%.4f", oi * lode_mock_exchange_price (reply->mock, t));
+  g_string_append_c (reply->out, ']');
+}
+
+static void
+okx_ratio_row (Reply         *reply,
+               gint64         t,
+               gconstpointer  data)
+{
+  g_string_append_printf (reply->out, "[\"%" G_GINT64_FORMAT "\",", t);
+  append_str_num (reply->out, "%.4f", lode_mock_exchange_ratio (reply->mock, t));
+  g_string_append_c (reply->out, ']');
+}
+
+/* Rubik rows of @write. */
+static void
+okx_rubik (Reply     *reply,
+           RowWriter  write)
+{
   gint64 t0, step;
   guint n;
 
@@ -1237,43 +1315,20 @@ okx_oi_history (Reply *reply)
     return;
 
   g_string_append (reply->out, "{\"code\":\"0\",\"msg\":\"\",\"data\":[");
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + (gint64) (n - 1 - i) * step;
-      double oi = lode_mock_exchange_oi_base (self, t);
-
-      /* [ts, oi (contracts), oiCcy (coin), oiUsd] */
-      g_string_append_printf (reply->out, "%s[\"%" G_GINT64_FORMAT "\",", i > 0 ? "," : "", t);
-      append_str_num (reply->out, "%.1f", oi / LODE_MOCK_OKX_CT_VAL);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.3f", oi);
-      g_string_append_c (reply->out, ',');
-      append_str_num (reply->out, "%.4f", oi * lode_mock_exchange_price (self, t));
-      g_string_append_c (reply->out, ']');
-    }
+  append_rows (reply, t0, step, n, TRUE, write, NULL);
   g_string_append (reply->out, "]}");
+}
+
+static void
+okx_oi_history (Reply *reply)
+{
+  okx_rubik (reply, okx_oi_row);
 }
 
 static void
 okx_ratio (Reply *reply)
 {
-  LodeMockExchange *self = reply->mock;
-  gint64 t0, step;
-  guint n;
-
-  if (!okx_rubik_rows (reply, &t0, &step, &n))
-    return;
-
-  g_string_append (reply->out, "{\"code\":\"0\",\"msg\":\"\",\"data\":[");
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + (gint64) (n - 1 - i) * step;
-
-      g_string_append_printf (reply->out, "%s[\"%" G_GINT64_FORMAT "\",", i > 0 ? "," : "", t);
-      append_str_num (reply->out, "%.4f", lode_mock_exchange_ratio (self, t));
-      g_string_append_c (reply->out, ']');
-    }
-  g_string_append (reply->out, "]}");
+  okx_rubik (reply, okx_ratio_row);
 }
 
 static void
@@ -1348,6 +1403,21 @@ okx_open_interest (Reply *reply)
 }
 
 static void
+okx_funding_row (Reply         *reply,
+                 gint64         t,
+                 gconstpointer  data)
+{
+  g_string_append_printf (reply->out, "{\"instType\":\"SWAP\",\"instId\":\"%s\",\"fundingRate\":",
+                          param (reply, "instId"));
+  append_str_num (reply->out, "%.8f", funding_rate (reply->mock, t));
+  g_string_append (reply->out, ",\"realizedRate\":");
+  append_str_num (reply->out, "%.8f", funding_rate (reply->mock, t));
+  g_string_append_printf (reply->out,
+                          ",\"fundingTime\":\"%" G_GINT64_FORMAT "\",\"method\":\"current_period\","
+                          "\"formulaType\":\"withRate\"}", t);
+}
+
+static void
 okx_funding_history (Reply *reply)
 {
   LodeMockExchange *self = reply->mock;
@@ -1361,19 +1431,7 @@ okx_funding_history (Reply *reply)
   n = select_rows (8 * HOUR_MS, 0, self->now_ms - 92 * DAY_MS, last_point (self, 8 * HOUR_MS, 0),
                    start, end, (guint) limit, FALSE, &t0);
   g_string_append (reply->out, "{\"code\":\"0\",\"msg\":\"\",\"data\":[");
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + (gint64) (n - 1 - i) * 8 * HOUR_MS;
-
-      g_string_append_printf (reply->out, "%s{\"instType\":\"SWAP\",\"instId\":\"%s\",\"fundingRate\":",
-                              i > 0 ? "," : "", param (reply, "instId"));
-      append_str_num (reply->out, "%.8f", funding_rate (self, t));
-      g_string_append (reply->out, ",\"realizedRate\":");
-      append_str_num (reply->out, "%.8f", funding_rate (self, t));
-      g_string_append_printf (reply->out,
-                              ",\"fundingTime\":\"%" G_GINT64_FORMAT "\",\"method\":\"current_period\","
-                              "\"formulaType\":\"withRate\"}", t);
-    }
+  append_rows (reply, t0, 8 * HOUR_MS, n, TRUE, okx_funding_row, NULL);
   g_string_append (reply->out, "]}");
 }
 
@@ -1424,6 +1482,36 @@ hyperliquid_unprocessable (Reply *reply)
   g_string_assign (reply->out, "Failed to deserialize the JSON body into the target type");
 }
 
+typedef struct
+{
+  const char         *coin;
+  const IntervalName *interval;
+} HyperliquidSeries;
+
+static void
+hyperliquid_candle_row (Reply         *reply,
+                        gint64         t,
+                        gconstpointer  data)
+{
+  const HyperliquidSeries *series = data;
+  LodeCandle c;
+
+  lode_mock_exchange_candle (reply->mock, t, series->interval->ms, &c);
+  g_string_append_printf (reply->out,
+                          "{\"t\":%" G_GINT64_FORMAT ",\"T\":%" G_GINT64_FORMAT ",\"s\":\"%s\",\"i\":\"%s\",\"o\":",
+                          t, t + series->interval->ms - 1, series->coin, series->interval->name);
+  append_str_num (reply->out, "%.1f", c.open);
+  g_string_append (reply->out, ",\"c\":");
+  append_str_num (reply->out, "%.1f", c.close);
+  g_string_append (reply->out, ",\"h\":");
+  append_str_num (reply->out, "%.1f", c.high);
+  g_string_append (reply->out, ",\"l\":");
+  append_str_num (reply->out, "%.1f", c.low);
+  g_string_append (reply->out, ",\"v\":");
+  append_str_num (reply->out, "%.4f", c.volume);
+  g_string_append_printf (reply->out, ",\"n\":%d}", 10 + (int) (t / MINUTE_MS % 200));
+}
+
 static void
 hyperliquid_candles (Reply *reply)
 {
@@ -1433,6 +1521,7 @@ hyperliquid_candles (Reply *reply)
                     ? json_node_get_object (req_node) : NULL;
   const IntervalName *interval;
   const char *coin;
+  HyperliquidSeries series;
   gint64 start, end, t0, last;
   guint n;
 
@@ -1456,27 +1545,10 @@ hyperliquid_candles (Reply *reply)
   n = select_rows (interval->ms, 0, MAX (self->listing_ms, last - 4999 * interval->ms), last,
                    start, end, 500, TRUE, &t0);
 
+  series.coin = coin;
+  series.interval = interval;
   g_string_append_c (reply->out, '[');
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + i * interval->ms;
-      LodeCandle c;
-
-      lode_mock_exchange_candle (self, t, interval->ms, &c);
-      g_string_append_printf (reply->out,
-                              "%s{\"t\":%" G_GINT64_FORMAT ",\"T\":%" G_GINT64_FORMAT ",\"s\":\"%s\",\"i\":\"%s\",\"o\":",
-                              i > 0 ? "," : "", t, t + interval->ms - 1, coin, interval->name);
-      append_str_num (reply->out, "%.1f", c.open);
-      g_string_append (reply->out, ",\"c\":");
-      append_str_num (reply->out, "%.1f", c.close);
-      g_string_append (reply->out, ",\"h\":");
-      append_str_num (reply->out, "%.1f", c.high);
-      g_string_append (reply->out, ",\"l\":");
-      append_str_num (reply->out, "%.1f", c.low);
-      g_string_append (reply->out, ",\"v\":");
-      append_str_num (reply->out, "%.4f", c.volume);
-      g_string_append_printf (reply->out, ",\"n\":%d}", 10 + (int) (t / MINUTE_MS % 200));
-    }
+  append_rows (reply, t0, interval->ms, n, FALSE, hyperliquid_candle_row, &series);
   g_string_append_c (reply->out, ']');
 }
 
@@ -1527,6 +1599,18 @@ hyperliquid_asset_ctxs (Reply *reply)
                    "\"dayBaseVlm\":\"0.0\"}]]");
 }
 
+/* @data the coin. */
+static void
+hyperliquid_funding_row (Reply         *reply,
+                         gint64         t,
+                         gconstpointer  data)
+{
+  g_string_append_printf (reply->out, "{\"coin\":\"%s\",\"fundingRate\":", (const char *) data);
+  append_str_num (reply->out, "%.7f", funding_rate (reply->mock, t) / 8);
+  /* Funding times carry a few ms of jitter. */
+  g_string_append_printf (reply->out, ",\"premium\":\"0.00010000\",\"time\":%" G_GINT64_FORMAT "}", t + 34);
+}
+
 static void
 hyperliquid_funding (Reply *reply)
 {
@@ -1550,15 +1634,7 @@ hyperliquid_funding (Reply *reply)
   n = select_rows (HOUR_MS, 0, self->listing_ms, last_point (self, HOUR_MS, 0),
                    start, end, 500, TRUE, &t0);
   g_string_append_c (reply->out, '[');
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 t = t0 + i * HOUR_MS;
-
-      g_string_append_printf (reply->out, "%s{\"coin\":\"%s\",\"fundingRate\":", i > 0 ? "," : "", coin);
-      append_str_num (reply->out, "%.7f", funding_rate (self, t) / 8);
-      /* Funding times carry a few ms of jitter. */
-      g_string_append_printf (reply->out, ",\"premium\":\"0.00010000\",\"time\":%" G_GINT64_FORMAT "}", t + 34);
-    }
+  append_rows (reply, t0, HOUR_MS, n, FALSE, hyperliquid_funding_row, coin);
   g_string_append_c (reply->out, ']');
 }
 
