@@ -204,10 +204,10 @@ row_or_past (double        price,
 /* sd[o] += g[o] · d and scd[o] += dl for o in [0, n). */
 static inline void
 spread (double       *restrict sd,
-        double       *restrict scd,
+        gint32       *restrict scd,
         const double *restrict g,
         double                 d,
-        double                 dl,
+        gint32                 dl,
         guint                  n)
 {
   for (guint o = 0; o < n; o++)
@@ -230,6 +230,19 @@ load2 (const double *p)
   memcpy (&v, p, sizeof v);
 
   return v;
+}
+
+typedef gint32 LodeInt32x2 __attribute__ ((vector_size (8)));
+
+/* Two rows' live counts, as doubles. */
+static inline LodeDouble2
+load_counts (const gint32 *p)
+{
+  LodeInt32x2 v;
+
+  memcpy (&v, p, sizeof v);
+
+  return __builtin_convertvector (v, LodeDouble2);
 }
 
 /* One column's step of two rows' running sums: s = m ≠ 0 ? s · carry + v
@@ -260,13 +273,13 @@ sweep_cells (LodeDouble2 s,
 }
 
 /* The prefix sums of a tile's difference (@width columns of @stride,
- * column-major; counts as doubles, exact up to 2^53) along each row, from
+ * column-major; the running counts as doubles, exact up to 2^53) along each row, from
  * the running @sum and @live, written (or added) to the grid's rows at
  * @out. Four rows at a time in two-lane vectors: each row's sum is a chain
  * of dependent operations, and several chains keep the core busy. */
 static void
 sweep_tile (const double *restrict vd,
-            const double *restrict cd,
+            const gint32 *restrict cd,
             guint                  stride,
             guint                  rows,
             guint                  width,
@@ -293,13 +306,13 @@ sweep_tile (const double *restrict vd,
       for (guint t = 0; t < width; t++)
         {
           const double *v = vd + (gsize) t * stride + r;
-          const double *n = cd + (gsize) t * stride + r;
+          const gint32 *n = cd + (gsize) t * stride + r;
           LodeDouble2 carry = { col_carry[t], col_carry[t] };
           LodeDouble2 f = { col_factor[t], col_factor[t] };
           LodeFloat2 x01, x23;
 
-          m01 += load2 (n);
-          m23 += load2 (n + 2);
+          m01 += load_counts (n);
+          m23 += load_counts (n + 2);
           s01 = sweep_step (s01, m01, load2 (v), carry);
           s23 = sweep_step (s23, m23, load2 (v + 2), carry);
           x01 = sweep_cells (s01, f);
@@ -442,9 +455,9 @@ accumulate_model (const LodeLiqModel    *model,
   const guint stride = R + 1;         /* a column: the rows, then row R for
                                        * the levels outside the view */
   g_autofree double *vdiff = NULL;    /* RING × stride, column-major */
-  g_autofree double *cdiff = NULL;    /* live counts */
+  g_autofree gint32 *cdiff = NULL;    /* live counts */
   g_autofree double *sdiff = NULL;    /* @kernels: a tile of vdiff smoothed */
-  g_autofree double *scdiff = NULL;
+  g_autofree gint32 *scdiff = NULL;
   g_autofree double *sum = NULL;      /* per row */
   g_autofree double *live = NULL;
   gsize batch[BATCH];
@@ -544,7 +557,7 @@ accumulate_model (const LodeLiqModel    *model,
 
   /* Column-major: the adds of consecutive levels fall in one column. */
   vdiff = g_new0 (double, (gsize) RING * stride);
-  cdiff = g_new0 (double, (gsize) RING * stride);
+  cdiff = g_new0 (gint32, (gsize) RING * stride);
 
   /* The waiting removals live in the model's scratch between calls (fresh
    * pages would cost a fault each). Chunk 0 is a full sentinel that ends
@@ -570,7 +583,7 @@ accumulate_model (const LodeLiqModel    *model,
   if (kernels != NULL)
     {
       sdiff = g_new0 (double, (gsize) stride * TILE);
-      scdiff = g_new0 (double, (gsize) stride * TILE);
+      scdiff = g_new0 (gint32, (gsize) stride * TILE);
     }
   sum = g_new0 (double, R);
   live = g_new0 (double, R);
@@ -597,7 +610,7 @@ accumulate_model (const LodeLiqModel    *model,
           double run_base = run[block_cand[bs]];
           gsize k_fast;  /* from here on, no restart of the run before the base */
           double *vd = vdiff + (gsize) ((c - c_lo) % RING) * stride;
-          double *cd = cdiff + (gsize) ((c - c_lo) % RING) * stride;
+          gint32 *cd = cdiff + (gsize) ((c - c_lo) % RING) * stride;
 
           if (bs != conv_block)
             {
@@ -726,9 +739,9 @@ accumulate_model (const LodeLiqModel    *model,
           for (guint t = 0; t < width; t++)
             {
               const double *vd = vdiff + (gsize) (slot0 + t) * stride;
-              const double *cd = cdiff + (gsize) (slot0 + t) * stride;
+              const gint32 *cd = cdiff + (gsize) (slot0 + t) * stride;
               double *sd = sdiff + (gsize) t * stride;
-              double *scd = scdiff + (gsize) t * stride;
+              gint32 *scd = scdiff + (gsize) t * stride;
 
               for (guint r = 0; r < R; r++)
                 if (vd[r] != 0 || cd[r] != 0)
@@ -742,18 +755,18 @@ accumulate_model (const LodeLiqModel    *model,
                   }
             }
           memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
-          memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
+          memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (gint32));
           sweep_tile (sdiff, scdiff, stride, R, width, col_carry + c0, col_factor + c0,
                       sum, live, out + c0, C, add, hist);
           memset (sdiff, 0, (gsize) stride * width * sizeof (double));
-          memset (scdiff, 0, (gsize) stride * width * sizeof (double));
+          memset (scdiff, 0, (gsize) stride * width * sizeof (gint32));
         }
       else
         {
           sweep_tile (vdiff + (gsize) slot0 * stride, cdiff + (gsize) slot0 * stride, stride, R, width,
                       col_carry + c0, col_factor + c0, sum, live, out + c0, C, add, hist);
           memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
-          memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
+          memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (gint32));
         }
 
       /* The tile RING columns ahead takes this tile's place in the ring,
