@@ -223,6 +223,20 @@ select_rows (gint64  step,
   return (guint) n;
 }
 
+/* "open","high","low","close" of a positional candle row. */
+static void
+append_ohlc (GString          *out,
+             const LodeCandle *c)
+{
+  append_str_num (out, "%.1f", c->open);
+  g_string_append_c (out, ',');
+  append_str_num (out, "%.1f", c->high);
+  g_string_append_c (out, ',');
+  append_str_num (out, "%.1f", c->low);
+  g_string_append_c (out, ',');
+  append_str_num (out, "%.1f", c->close);
+}
+
 /* Writes the row of a series at @t, without a separator; @data is the
  * caller's. */
 typedef void (*RowWriter) (Reply         *reply,
@@ -464,13 +478,7 @@ binance_kline_row (Reply         *reply,
 
   lode_mock_exchange_candle (reply->mock, t, interval->ms, &c);
   g_string_append_printf (reply->out, "[%" G_GINT64_FORMAT ",", t);
-  append_str_num (reply->out, "%.1f", c.open);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.high);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.low);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.close);
+  append_ohlc (reply->out, &c);
   g_string_append_c (reply->out, ',');
   append_str_num (reply->out, "%.3f", c.volume);
   g_string_append_printf (reply->out, ",%" G_GINT64_FORMAT ",", t + interval->ms - 1);
@@ -818,13 +826,7 @@ bybit_kline_row (Reply         *reply,
 
   lode_mock_exchange_candle (reply->mock, t, interval->ms, &c);
   g_string_append_printf (reply->out, "[\"%" G_GINT64_FORMAT "\",", t);
-  append_str_num (reply->out, "%.1f", c.open);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.high);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.low);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.close);
+  append_ohlc (reply->out, &c);
   g_string_append_c (reply->out, ',');
   append_str_num (reply->out, "%.3f", c.volume);
   g_string_append_c (reply->out, ',');
@@ -1196,13 +1198,7 @@ okx_candle_row (Reply         *reply,
 
   lode_mock_exchange_candle (reply->mock, t, bar->ms, &c);
   g_string_append_printf (reply->out, "[\"%" G_GINT64_FORMAT "\",", t);
-  append_str_num (reply->out, "%.1f", c.open);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.high);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.low);
-  g_string_append_c (reply->out, ',');
-  append_str_num (reply->out, "%.1f", c.close);
+  append_ohlc (reply->out, &c);
   g_string_append_c (reply->out, ',');
   /* vol in contracts, volCcy in base, volCcyQuote in USDT */
   append_str_num (reply->out, "%.1f", c.volume / LODE_MOCK_OKX_CT_VAL);
