@@ -201,6 +201,55 @@ row_or_past (double        price,
   return inside ? (guint) r : rows;
 }
 
+/* Two lanes of double: SSE2, the build's baseline. */
+typedef double LodeDouble2 __attribute__ ((vector_size (16)));
+typedef gint64 LodeInt2 __attribute__ ((vector_size (16)));
+typedef float LodeFloat2 __attribute__ ((vector_size (8)));
+typedef gint32 LodeInt32x2 __attribute__ ((vector_size (8)));
+
+/* row_or_past() of two prices at once, in two-lane vectors; the same
+ * rows (a lane near a boundary takes the scalar path). */
+static inline void
+rows_or_past2 (double        p0,
+               double        p1,
+               double        price_min,
+               double        price_max,
+               double        inv_delta,
+               const double *bound,
+               guint         rows,
+               double        eps,
+               guint32      *out)
+{
+  const LodeDouble2 zero = { 0, 0 };
+  const LodeDouble2 lo = { price_min, price_min };
+  const LodeDouble2 hi = { price_max, price_max };
+  const LodeDouble2 top = { rows - 1, rows - 1 };
+  const LodeDouble2 e0 = { eps, eps };
+  const LodeDouble2 e1 = { 1.0 - eps, 1.0 - eps };
+  LodeDouble2 p = { p0, p1 };
+  LodeDouble2 x = (p - lo) * inv_delta;
+  LodeInt2 inside = (p >= lo) & (p < hi);
+  LodeInt2 below;
+  LodeInt2 near;
+  LodeInt32x2 r;
+  LodeDouble2 frac;
+
+  x = (LodeDouble2) ((LodeInt2) x & (x > zero));
+  below = x < top;
+  x = (LodeDouble2) (((LodeInt2) x & below) | ((LodeInt2) top & ~below));
+  r = __builtin_convertvector (x, LodeInt32x2);
+  frac = x - __builtin_convertvector (r, LodeDouble2);
+  near = inside & ((frac < e0) | (frac > e1));
+
+  out[0] = inside[0] ? (guint32) r[0] : rows;
+  out[1] = inside[1] ? (guint32) r[1] : rows;
+  if (G_UNLIKELY (near[0] | near[1]))
+    {
+      out[0] = row_or_past (p0, price_min, price_max, inv_delta, bound, rows, eps);
+      out[1] = row_or_past (p1, price_min, price_max, inv_delta, bound, rows, eps);
+    }
+}
+
 /* sd[o] += g[o] · d and scd[o] += dl for o in [0, n). */
 static inline void
 spread (double       *restrict sd,
@@ -217,11 +266,6 @@ spread (double       *restrict sd,
     }
 }
 
-/* Two lanes of double: SSE2, the build's baseline. */
-typedef double LodeDouble2 __attribute__ ((vector_size (16)));
-typedef gint64 LodeInt2 __attribute__ ((vector_size (16)));
-typedef float LodeFloat2 __attribute__ ((vector_size (8)));
-
 static inline LodeDouble2
 load2 (const double *p)
 {
@@ -231,8 +275,6 @@ load2 (const double *p)
 
   return v;
 }
-
-typedef gint32 LodeInt32x2 __attribute__ ((vector_size (8)));
 
 /* Two rows' live counts, as doubles. */
 static inline LodeDouble2
@@ -666,14 +708,29 @@ accumulate_model (const LodeLiqModel    *model,
               /* In stages, so that each stage's long chains of dependent
                * operations (a row, a column) overlap across levels instead
                * of stalling the read-modify-writes behind them. */
-              for (guint e = 0; e < n_batch; e++)
-                {
-                  gsize i = batch[e];
+              {
+                guint e = 0;
 
-                  b_row[e] = row_or_past (lv.price[i], pmin, pmax, inv_delta, bound, R, row_eps);
-                  b_end[e] = lv.end[i];
-                  b_w[e] = lv.scaled[i] * run_base;
-                }
+                for (; e + 2 <= n_batch; e += 2)
+                  {
+                    gsize i0 = batch[e], i1 = batch[e + 1];
+
+                    rows_or_past2 (lv.price[i0], lv.price[i1], pmin, pmax, inv_delta,
+                                   bound, R, row_eps, b_row + e);
+                    b_end[e] = lv.end[i0];
+                    b_end[e + 1] = lv.end[i1];
+                    b_w[e] = lv.scaled[i0] * run_base;
+                    b_w[e + 1] = lv.scaled[i1] * run_base;
+                  }
+                for (; e < n_batch; e++)
+                  {
+                    gsize i = batch[e];
+
+                    b_row[e] = row_or_past (lv.price[i], pmin, pmax, inv_delta, bound, R, row_eps);
+                    b_end[e] = lv.end[i];
+                    b_w[e] = lv.scaled[i] * run_base;
+                  }
+              }
               if (G_UNLIKELY (n_batch > 0 && batch[0] < k_fast))
                 for (guint e = 0; e < n_batch && batch[e] < k_fast; e++)
                   {
