@@ -337,6 +337,63 @@ test_live_prints (Fixture       *fixture,
   lode_mock_ws_free (ws);
 }
 
+static gboolean
+has_live_candle (Fixture *fixture)
+{
+  g_autofree LodeCandle *live = NULL;
+
+  g_object_get (fixture->controller, "live-candle", &live, NULL);
+  return live != NULL && live->close == 123456.5;
+}
+
+/* Issue #6: the last candle moves with the venue's kline stream. */
+static void
+test_live_candle (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  LodeMockWs *ws = lode_mock_ws_new ();
+  g_autofree char *url = lode_mock_ws_get_candle_url (ws, "binance");
+  g_autofree LodeCandle *live = NULL;
+  LodeMarket *market;
+  const LodeCandle *last;
+  LodeMockWsCandle candle = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint pushed = 0;
+
+  g_assert_true (wait_for (has_snapshot, fixture));
+  lode_data_controller_set_stream_url (fixture->controller, "binance", url);
+
+  /* The open candle, with a close no candle had: 123 456.5. */
+  market = lode_snapshot_get_market (lode_data_controller_get_snapshot (fixture->controller));
+  last = lode_market_get_candle (market, lode_market_get_n_candles (market) - 1);
+  candle.time_ms = last->time_ms;
+  candle.open = "100000.0";
+  candle.high = "123500.0";
+  candle.low = "99000.0";
+  candle.close = "123456.5";
+  candle.volume = "12.5";
+
+  /* Pushed once the stream has subscribed. */
+  while (pushed == 0 && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      pushed = lode_mock_ws_push_candle (ws, "binance", "BTCUSDT", "1h", HOUR_MS, &candle);
+      g_usleep (2000);
+    }
+  g_assert_cmpuint (pushed, >=, 1);
+  g_assert_true (wait_for (has_live_candle, fixture));
+
+  g_object_get (fixture->controller, "live-candle", &live, NULL);
+  g_assert_cmpint (live->time_ms, ==, last->time_ms);
+  g_assert_cmpfloat (live->high, ==, 123500.0);
+  g_assert_cmpfloat (live->low, ==, 99000.0);
+
+  g_clear_object (&fixture->controller);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  lode_mock_ws_free (ws);
+}
+
 static void
 test_map_symbol (void)
 {
@@ -368,6 +425,8 @@ main (int   argc,
               fixture_set_up, test_starts_from_the_store_offline, fixture_tear_down);
   g_test_add ("/sources/controller/live-prints", Fixture, NULL,
               fixture_set_up, test_live_prints, fixture_tear_down);
+  g_test_add ("/sources/controller/live-candle", Fixture, NULL,
+              fixture_set_up, test_live_candle, fixture_tear_down);
   g_test_add ("/sources/controller/merged-venues", Fixture, NULL,
               fixture_set_up, test_merged_venues, fixture_tear_down);
 

@@ -144,6 +144,69 @@ test_bubbles_where_the_prints_are (void)
   cairo_surface_destroy (without);
 }
 
+/* Issue #6: the stream's candle is drawn in place of the stale last one,
+ * and the last price follows it. */
+static void
+test_live_candle_replaces_the_last (void)
+{
+  g_autoptr(LodeSnapshot) snapshot = snapshot_new ();
+  cairo_surface_t *with = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
+  cairo_surface_t *without = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
+  LodeMarket *market = lode_snapshot_get_market (snapshot);
+  LodeCandle live = *lode_market_get_candle (market, 39);
+  LodeChartPalette palette;
+  LodeChartFrame frame;
+  LodeView view;
+  guint8 a[3], b[3];
+  double x;
+  cairo_t *cr;
+
+  /* Candle 39 was 99–101 with a body 100 → 100.5; the stream has it at
+   * 99–101.8 with a body 101.2 → 101.6, clear of the old body. */
+  live.open = 101.2;
+  live.high = 101.8;
+  live.close = 101.6;
+
+  lode_view_init (&view, 800, 500);
+  lode_view_fit_latest (&view, market, 0);
+  /* A fixed price range that holds both: 98 … 103. */
+  view.price_min = 98;
+  view.price_max = 103;
+  view.price_auto = FALSE;
+  lode_chart_palette_init_default (&palette, TRUE);
+  lode_chart_frame_init (&frame);
+  frame.snapshot = snapshot;
+  frame.show_profile = FALSE;
+  frame.show_legend = FALSE;
+
+  cr = cairo_create (without);
+  lode_chart_render_frame (cr, &view, &palette, &frame);
+  cairo_destroy (cr);
+  frame.live_candle = &live;
+  cr = cairo_create (with);
+  lode_chart_render_frame (cr, &view, &palette, &frame);
+  cairo_destroy (cr);
+  cairo_surface_flush (with);
+  cairo_surface_flush (without);
+
+  /* At 101.4, inside the live body but above the stale candle's 101 high:
+   * the up colour now, not before. */
+  x = floor (lode_view_x_for_index (&view, 39.5)) + 0.5;
+  pixel (with, x, lode_view_y_for_price (&view, 101.4), a);
+  pixel (without, x, lode_view_y_for_price (&view, 101.4), b);
+  g_assert_true (a[0] != b[0] || a[1] != b[1] || a[2] != b[2]);
+  g_assert_cmpuint (a[1], >, a[0]);  /* teal-green up colour: green above red */
+
+  /* Replaced, not drawn over: off the wick, the stale body (100 … 100.5)
+   * is gone. */
+  pixel (with, x + 3, lode_view_y_for_price (&view, 100.25), a);
+  pixel (without, x + 3, lode_view_y_for_price (&view, 100.25), b);
+  g_assert_true (a[0] != b[0] || a[1] != b[1] || a[2] != b[2]);
+
+  cairo_surface_destroy (with);
+  cairo_surface_destroy (without);
+}
+
 static void
 test_bubble_radius (void)
 {
@@ -163,6 +226,7 @@ main (int   argc,
 
   g_test_add_func ("/render/prints/bubble-radius", test_bubble_radius);
   g_test_add_func ("/render/prints/bubbles-where-the-prints-are", test_bubbles_where_the_prints_are);
+  g_test_add_func ("/render/live-candle/replaces-the-last", test_live_candle_replaces_the_last);
 
   return g_test_run ();
 }

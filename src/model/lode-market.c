@@ -16,6 +16,16 @@ struct _LodeMarket
   gint64          interval_ms;
 };
 
+G_DEFINE_BOXED_TYPE (LodeCandle, lode_candle, lode_candle_copy, g_free)
+
+LodeCandle *
+lode_candle_copy (const LodeCandle *candle)
+{
+  g_return_val_if_fail (candle != NULL, NULL);
+
+  return g_memdup2 (candle, sizeof *candle);
+}
+
 static gboolean
 candle_invalid (const LodeCandle *c,
                 const LodeCandle *prev,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <glib-object.h>
+
 #include "lode-model-types.h"
 
 G_BEGIN_DECLS
@@ -17,6 +19,12 @@ typedef struct
   double oi_usd;      /* open interest as quote notional at the close; NaN = unknown */
   double long_share;  /* λ in [0,1]; 0.5 when unknown */
 } LodeCandle;
+
+#define LODE_TYPE_CANDLE (lode_candle_get_type ())
+
+/* A boxed copy, for properties (the live candle of a stream). */
+GType             lode_candle_get_type        (void) G_GNUC_CONST;
+LodeCandle       *lode_candle_copy            (const LodeCandle  *candle);
 
 /* A timestamped value of a coarser series (OI points, long/short ratios). */
 typedef struct

@@ -64,6 +64,7 @@ typedef struct
   LodeLevelSet           *current;
   double                  last_close;
   gboolean                last_up;
+  gssize                  live_index;  /* where frame->live_candle goes, or -1 */
   Device                  dev;
   PangoLayout            *layout;
   PangoFontDescription   *font;
@@ -217,6 +218,7 @@ ctx_init (Ctx                    *c,
     .view = view,
     .palette = palette,
     .frame = frame,
+    .live_index = -1,
   };
 
   device_init (&c->dev, cr);
@@ -234,6 +236,22 @@ ctx_init (Ctx                    *c,
 
           c->last_close = last->close;
           c->last_up = last->close >= last->open;
+
+          /* The stream's candle replaces the last one or follows it. */
+          if (frame->live_candle != NULL)
+            {
+              const LodeCandle *live = frame->live_candle;
+
+              if (live->time_ms == last->time_ms)
+                c->live_index = (gssize) c->n_candles - 1;
+              else if (live->time_ms == last->time_ms + c->interval_ms)
+                c->live_index = (gssize) c->n_candles;
+              if (c->live_index >= 0)
+                {
+                  c->last_close = live->close;
+                  c->last_up = live->close >= live->open;
+                }
+            }
         }
     }
 }
@@ -1018,6 +1036,48 @@ draw_candles_aggregated (Ctx   *c,
   paint_bars (c, agg, columns, col0, price_0, price_k);
 }
 
+/* The candle a stream is building (issue 6): one body and wick in the
+ * candles' style at its index, in logical pixels. */
+static void
+draw_live_candle (Ctx *c)
+{
+  const LodeView *v = c->view;
+  const LodeCandle *k;
+  const double *rgba;
+  double x0, x1, xc, w, y_open, y_close, y_high, y_low, top, height;
+
+  if (c->live_index < 0)
+    return;
+
+  k = c->frame->live_candle;
+  x0 = lode_view_x_for_index (v, c->live_index);
+  x1 = lode_view_x_for_index (v, c->live_index + 1);
+  if (x1 < v->plot_x || x0 > v->plot_x + v->plot_width)
+    return;
+
+  xc = floor ((x0 + x1) / 2.0) + 0.5;
+  w = MAX (1.0, floor ((x1 - x0) * 0.72));
+  y_open = lode_view_y_for_price (v, k->open);
+  y_close = lode_view_y_for_price (v, k->close);
+  y_high = lode_view_y_for_price (v, k->high);
+  y_low = lode_view_y_for_price (v, k->low);
+  top = MIN (y_open, y_close);
+  height = MAX (1.0, fabs (y_close - y_open));
+  rgba = k->close >= k->open ? c->palette->candle_up : c->palette->candle_down;
+
+  cairo_save (c->cr);
+  cairo_rectangle (c->cr, v->plot_x, v->plot_y, v->plot_width, v->plot_height);
+  cairo_clip (c->cr);
+  cairo_set_source_rgba (c->cr, rgba[0], rgba[1], rgba[2], rgba[3]);
+  cairo_set_line_width (c->cr, 1.0);
+  cairo_move_to (c->cr, xc, y_high);
+  cairo_line_to (c->cr, xc, y_low);
+  cairo_stroke (c->cr);
+  cairo_rectangle (c->cr, xc - w / 2.0, top, w, height);
+  cairo_fill (c->cr);
+  cairo_restore (c->cr);
+}
+
 static void
 draw_candles (Ctx *c)
 {
@@ -1029,8 +1089,14 @@ draw_candles (Ctx *c)
 
   first_d = MAX (floor (v->index_min), 0.0);
   last_d = MIN (ceil (v->index_max), (double) c->n_candles);
+  /* The live candle is drawn in place of the stale last one. */
+  if (c->live_index == (gssize) c->n_candles - 1)
+    last_d = MIN (last_d, (double) c->n_candles - 1);
   if (!(last_d > first_d))
-    return;
+    {
+      draw_live_candle (c);
+      return;
+    }
 
   candle_px = v->plot_width / (v->index_max - v->index_min) * c->dev.sx;
 
@@ -1043,6 +1109,8 @@ draw_candles (Ctx *c)
   else
     draw_candles_aggregated (c, (gsize) first_d, (gsize) last_d);
   ctx_device_end (c);
+
+  draw_live_candle (c);
 }
 
 static void

@@ -79,6 +79,10 @@ typedef struct
   const LodeLiqPrint *prints;
   gsize               n_prints;
   gint64              prints_now_ms;
+  /* The candle a venue's stream is building (issue 6): drawn in place of
+   * the last candle when it has the same open time, after it when it is
+   * the next one; the last price follows its close. NULL: none. */
+  const LodeCandle   *live_candle;
 } LodeChartFrame;
 
 /* Defaults: no snapshot, smoothed mode, magma, gamma 1, profile and

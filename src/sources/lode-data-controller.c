@@ -12,6 +12,7 @@
 #include "lode-file-source.h"
 #include "lode-http.h"
 #include "lode-interval.h"
+#include "lode-candle-stream.h"
 #include "lode-liq-stream.h"
 #include "lode-source.h"
 #include "lode-store.h"
@@ -56,6 +57,9 @@ struct _LodeDataController
   char            *stream_state;
   GHashTable      *stream_urls;   /* venue id → websocket base */
   GCancellable    *prints_cancellable;
+  LodeCandleStream *candle_stream;  /* the primary venue's live candles */
+  char            *candle_key;
+  LodeCandle      *live_candle;
   GArray          *confluence;    /* LodeConfluenceZone of snapshot × book */
   GCancellable    *depth_cancellable;
 
@@ -106,6 +110,7 @@ enum {
   PROP_CLUSTER_SHARE,
   PROP_PRINTS,
   PROP_STREAM_STATE,
+  PROP_LIVE_CANDLE,
   N_PROPS
 };
 
@@ -745,6 +750,82 @@ ensure_streams (LodeDataController *self)
     }
 }
 
+/* Live candles (issue #6): the last candle moves with the venue's stream;
+ * the model itself refreshes on the controller's schedule. */
+static void
+set_live_candle (LodeDataController *self,
+                 const LodeCandle   *candle)
+{
+  g_clear_pointer (&self->live_candle, g_free);
+  if (candle != NULL)
+    self->live_candle = lode_candle_copy (candle);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE_CANDLE]);
+}
+
+static void
+on_live_candle (LodeCandleStream *stream,
+                const LodeCandle *candle,
+                gboolean          closed,
+                gpointer          user_data)
+{
+  LodeDataController *self = user_data;
+  LodeMarket *market = self->snapshot ? lode_snapshot_get_market (self->snapshot) : NULL;
+  const LodeCandle *last;
+
+  if (market == NULL)
+    return;
+
+  /* Only the last candle or the next one: older updates change nothing
+   * the chart shows, and a gap waits for the next refresh. */
+  last = lode_market_get_candle (market, lode_market_get_n_candles (market) - 1);
+  if (candle->time_ms == last->time_ms
+      || candle->time_ms == last->time_ms + lode_market_get_interval_ms (market))
+    set_live_candle (self, candle);
+}
+
+static void
+stop_candle_stream (LodeDataController *self)
+{
+  if (self->candle_stream != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->candle_stream, self);
+      lode_candle_stream_stop (self->candle_stream);
+    }
+  g_clear_object (&self->candle_stream);
+  g_clear_pointer (&self->candle_key, g_free);
+  if (self->live_candle != NULL)
+    set_live_candle (self, NULL);
+}
+
+static void
+ensure_candle_stream (LodeDataController *self)
+{
+  g_autofree char *symbol = NULL;
+  g_autofree char *key = NULL;
+  gint64 interval_ms;
+
+  if (!is_venue (self->source) || !lode_interval_parse (self->interval, &interval_ms))
+    {
+      stop_candle_stream (self);
+      return;
+    }
+
+  symbol = lode_data_controller_map_symbol (self->source, self->symbol);
+  key = g_strdup_printf ("%s|%s|%s", self->source, symbol, self->interval);
+  if (g_strcmp0 (key, self->candle_key) == 0)
+    return;
+
+  stop_candle_stream (self);
+  self->candle_stream = lode_candle_stream_new (self->source,
+                                                g_hash_table_lookup (self->stream_urls, self->source),
+                                                symbol, interval_ms, NULL);
+  if (self->candle_stream == NULL)
+    return;
+  self->candle_key = g_steal_pointer (&key);
+  g_signal_connect (self->candle_stream, "candle", G_CALLBACK (on_live_candle), self);
+  lode_candle_stream_start (self->candle_stream);
+}
+
 static void
 on_stored_prints (GObject      *object,
                   GAsyncResult *res,
@@ -853,8 +934,12 @@ build_done (GObject      *object,
   update_confluence (self);
   fetch_depth (self);
   if (job->market_changed)
-    restore_prints (self);
+    {
+      restore_prints (self);
+      set_live_candle (self, NULL);
+    }
   ensure_streams (self);
+  ensure_candle_stream (self);
 
   build_result_free (result);
 }
@@ -1259,6 +1344,7 @@ lode_data_controller_dispose (GObject *object)
     g_cancellable_cancel (self->prints_cancellable);
   g_clear_object (&self->prints_cancellable);
   stop_streams (self);
+  stop_candle_stream (self);
   g_clear_object (&self->store);
   g_clear_object (&self->http);
 
@@ -1289,6 +1375,7 @@ lode_data_controller_finalize (GObject *object)
   g_clear_pointer (&self->prints, g_array_unref);
   g_clear_pointer (&self->stream_urls, g_hash_table_unref);
   g_free (self->stream_state);
+  g_free (self->live_candle);
   g_clear_pointer (&self->markets, g_ptr_array_unref);
   g_clear_pointer (&self->labels, g_ptr_array_unref);
 
@@ -1376,6 +1463,9 @@ lode_data_controller_get_property (GObject    *object,
       break;
     case PROP_STREAM_STATE:
       g_value_set_string (value, self->stream_state);
+      break;
+    case PROP_LIVE_CANDLE:
+      g_value_set_boxed (value, self->live_candle);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1505,6 +1595,7 @@ lode_data_controller_class_init (LodeDataControllerClass *klass)
   properties[PROP_BOOK] = g_param_spec_boxed ("book", NULL, NULL, LODE_TYPE_BOOK, ro);
   properties[PROP_PRINTS] = g_param_spec_boxed ("prints", NULL, NULL, G_TYPE_ARRAY, ro);
   properties[PROP_STREAM_STATE] = g_param_spec_string ("stream-state", NULL, NULL, NULL, ro);
+  properties[PROP_LIVE_CANDLE] = g_param_spec_boxed ("live-candle", NULL, NULL, LODE_TYPE_CANDLE, ro);
   properties[PROP_CONFLUENCE] = g_param_spec_boxed ("confluence", NULL, NULL, G_TYPE_ARRAY, ro);
   properties[PROP_WALL_MULTIPLE] = g_param_spec_double ("confluence-wall-multiple", NULL, NULL,
                                                         1.0, 100.0, 4.0, rw);
@@ -1716,11 +1807,16 @@ lode_data_controller_set_stream_url (LodeDataController *self,
   if (!set_url (self->stream_urls, venue, url))
     return;
 
-  /* Reconnect with the new address on the next ensure. */
+  /* Reconnect with the new address. */
   if (self->streams != NULL)
     {
       stop_streams (self);
       ensure_streams (self);
+    }
+  if (self->candle_stream != NULL)
+    {
+      stop_candle_stream (self);
+      ensure_candle_stream (self);
     }
 }
 

@@ -46,6 +46,8 @@ G_DECLARE_FINAL_TYPE (LodeDataController, lode_data_controller, LODE, DATA_CONTR
  *   prints          GArray of LodeLiqPrint: live liquidation prints of the venues
  *                   shown (websockets), with those stored for the market's range
  *   stream-state    "Binance: live · Bybit: reconnecting", or NULL without streams
+ *   live-candle     (LodeCandle) the primary venue's candle as its stream builds
+ *                   it: the last candle or the next one; NULL when none
  * Confluence thresholds (writable): confluence-wall-multiple (a wall is a row
  * of ≥ this × the median row), confluence-cluster-share (a bright cluster
  * holds ≥ this share of the live notional).

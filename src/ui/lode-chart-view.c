@@ -32,6 +32,7 @@ struct _LodeChartView
   LodeBook       *book;            /* order books of the venues, or NULL */
   GArray         *confluence;      /* LodeConfluenceZone */
   GArray         *prints;          /* LodeLiqPrint, ascending */
+  LodeCandle     *live_candle;     /* the stream's last candle, or NULL */
   gboolean        show_depth_bands;
   gboolean        has_cascade;
   double          cascade_trigger;
@@ -79,6 +80,7 @@ enum {
   PROP_CONFLUENCE,
   PROP_SHOW_DEPTH_BANDS,
   PROP_PRINTS,
+  PROP_LIVE_CANDLE,
   N_PROPS
 };
 
@@ -123,6 +125,7 @@ fill_frame (LodeChartView  *self,
       frame->prints = (const LodeLiqPrint *) self->prints->data;
       frame->n_prints = self->prints->len;
     }
+  frame->live_candle = self->live_candle;
   if (with_crosshair && self->pointer_inside)
     {
       frame->has_crosshair = TRUE;
@@ -669,6 +672,7 @@ lode_chart_view_dispose (GObject *object)
   g_clear_pointer (&self->book, lode_book_unref);
   g_clear_pointer (&self->confluence, g_array_unref);
   g_clear_pointer (&self->prints, g_array_unref);
+  g_clear_pointer (&self->live_candle, g_free);
 
   G_OBJECT_CLASS (lode_chart_view_parent_class)->dispose (object);
 }
@@ -725,6 +729,9 @@ lode_chart_view_get_property (GObject    *object,
       break;
     case PROP_PRINTS:
       g_value_set_boxed (value, self->prints);
+      break;
+    case PROP_LIVE_CANDLE:
+      g_value_set_boxed (value, self->live_candle);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -786,6 +793,14 @@ lode_chart_view_set_property (GObject      *object,
       invalidate_base (self);
       g_object_notify_by_pspec (object, pspec);
       break;
+    case PROP_LIVE_CANDLE:
+      /* Only the base layer (candles, last price) changes: the heatmap
+       * raster stays. */
+      g_clear_pointer (&self->live_candle, g_free);
+      self->live_candle = g_value_dup_boxed (value);
+      invalidate_base (self);
+      g_object_notify_by_pspec (object, pspec);
+      break;
     case PROP_PRINTS:
       g_clear_pointer (&self->prints, g_array_unref);
       self->prints = g_value_dup_boxed (value);
@@ -836,6 +851,7 @@ lode_chart_view_class_init (LodeChartViewClass *klass)
   properties[PROP_CONFLUENCE] = g_param_spec_boxed ("confluence", NULL, NULL, G_TYPE_ARRAY, rw);
   properties[PROP_SHOW_DEPTH_BANDS] = g_param_spec_boolean ("show-depth-bands", NULL, NULL, FALSE, rw);
   properties[PROP_PRINTS] = g_param_spec_boxed ("prints", NULL, NULL, G_TYPE_ARRAY, rw);
+  properties[PROP_LIVE_CANDLE] = g_param_spec_boxed ("live-candle", NULL, NULL, LODE_TYPE_CANDLE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "chart.pan", "(ii)", action_pan);

@@ -650,6 +650,8 @@ lode_window_init (LodeWindow *self)
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->controller, "prints", self->chart_view, "prints",
                           G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->controller, "live-candle", self->chart_view, "live-candle",
+                          G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->controller, "notify::snapshot", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->controller, "notify::snapshot", G_CALLBACK (update_export_actions), self);
   g_signal_connect_swapped (self->controller, "notify::loading", G_CALLBACK (update_status), self);
