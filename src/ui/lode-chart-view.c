@@ -86,6 +86,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  VIEW_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void request_raster (LodeChartView *self);
 
 static gboolean
@@ -178,6 +185,7 @@ view_changed (LodeChartView *self)
         lode_view_autoscale_indexed (&self->view, self->candle_index);
     }
   invalidate_base (self);
+  g_signal_emit (self, signals[VIEW_CHANGED], 0);
 }
 
 /* Raster jobs ---------------------------------------------------------- */
@@ -853,6 +861,11 @@ lode_chart_view_class_init (LodeChartViewClass *klass)
   properties[PROP_PRINTS] = g_param_spec_boxed ("prints", NULL, NULL, G_TYPE_ARRAY, rw);
   properties[PROP_LIVE_CANDLE] = g_param_spec_boxed ("live-candle", NULL, NULL, LODE_TYPE_CANDLE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The visible range or the price axis moved (pan, zoom, fit, resize). */
+  signals[VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "chart.pan", "(ii)", action_pan);
   gtk_widget_class_install_action (widget_class, "chart.zoom-in", NULL, action_zoom);

@@ -78,6 +78,24 @@ colormap_set (const GValue       *value,
   return i < G_N_ELEMENTS (colormap_nicks) ? g_variant_new_string (colormap_nicks[i]) : NULL;
 }
 
+/* The cluster share is stored as a fraction, shown in percent. */
+static gboolean
+share_get (GValue   *value,
+           GVariant *variant,
+           gpointer  user_data)
+{
+  g_value_set_double (value, 100.0 * g_variant_get_double (variant));
+  return TRUE;
+}
+
+static GVariant *
+share_set (const GValue       *value,
+           const GVariantType *expected_type,
+           gpointer            user_data)
+{
+  return g_variant_new_double (g_value_get_double (value) / 100.0);
+}
+
 /* The tier string is applied only when it parses; otherwise the entry
  * says what is wrong and nothing changes. */
 static void
@@ -123,11 +141,17 @@ build (LodePreferences *self)
   GtkWidget *lookback = gtk_spin_button_new_with_range (0, 1000000, 10);
   GtkWidget *refresh = gtk_spin_button_new_with_range (10, 3600, 10);
   GtkWidget *panel = gtk_switch_new ();
+  GtkWidget *depth_bands = gtk_switch_new ();
+  GtkWidget *wall = gtk_spin_button_new_with_range (1, 100, 0.5);
+  GtkWidget *share = gtk_spin_button_new_with_range (0, 100, 1);
+  GtkWidget *history = gtk_spin_button_new_with_range (16, 65536, 16);
 
   self->tiers_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (mmr), 4);
   gtk_scale_set_draw_value (GTK_SCALE (intensity), FALSE);
   gtk_widget_set_halign (panel, GTK_ALIGN_START);
+  gtk_widget_set_halign (depth_bands, GTK_ALIGN_START);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (wall), 1);
 
   add_heading (self, _("Appearance"));
   add_row (self, _("Colour _map"), colormap, NULL);
@@ -140,9 +164,19 @@ build (LodePreferences *self)
   add_row (self, _("Maintenance _margin rate"), mmr, NULL);
   add_row (self, _("_Lookback (candles, 0 = all)"), lookback, NULL);
 
+  add_heading (self, _("Order Flow"));
+  add_row (self, _("Show _depth over the chart"), depth_bands,
+           _("Resting order-book liquidity as faint bands across the chart"));
+  add_row (self, _("Depth _wall (× median row)"), wall,
+           _("A book row counts as a wall from this multiple of the median row"));
+  add_row (self, _("Bright _cluster (% of notional)"), share,
+           _("A cluster counts as bright from this share of all estimated liquidations"));
+
   add_heading (self, _("Data"));
   add_row (self, _("_Refresh every (seconds)"), refresh,
            _("How often live sources are polled"));
+  add_row (self, _("_History store limit (MB)"), history,
+           _("The local history of candles and open interest; the oldest data goes first"));
 
   g_settings_bind_with_mapping (self->settings, "colormap", colormap, "selected",
                                 G_SETTINGS_BIND_DEFAULT, colormap_get, colormap_set, NULL, NULL);
@@ -152,6 +186,11 @@ build (LodePreferences *self)
   g_settings_bind (self->settings, "mmr", mmr, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "lookback", lookback, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "refresh-interval", refresh, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "show-depth-bands", depth_bands, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "confluence-wall-multiple", wall, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "confluence-cluster-share", share, "value",
+                                G_SETTINGS_BIND_DEFAULT, share_get, share_set, NULL, NULL);
+  g_settings_bind (self->settings, "history-max-mb", history, "value", G_SETTINGS_BIND_DEFAULT);
 
   on_tiers_setting_changed (self);
   g_signal_connect_swapped (self->tiers_entry, "activate", G_CALLBACK (on_tiers_activate), self);

@@ -36,6 +36,7 @@ struct _LodeSidePanel
   GtkLabel           *stream_label;
   GtkLabel           *accuracy_label;
   GtkListBox         *prints_list;
+  guint               accuracy_source;
   GtkGrid            *tier_grid;
   GtkDropDown        *source_dropdown;
   GtkDropDown        *symbol_dropdown;
@@ -352,6 +353,25 @@ update_accuracy (LodeSidePanel *self)
     text = g_strdup_printf (_("%.0f %% of the printed notional in view hit bright zones"), 100.0 * share);
   gtk_label_set_label (self->accuracy_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->accuracy_label), TRUE);
+}
+
+static gboolean
+on_accuracy_timeout (gpointer user_data)
+{
+  LodeSidePanel *self = user_data;
+
+  self->accuracy_source = 0;
+  update_accuracy (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Panning and zooming settle before the figure is computed again: it
+ * builds a grid of the visible candles, too much for every motion event. */
+static void
+on_view_changed (LodeSidePanel *self)
+{
+  g_clear_handle_id (&self->accuracy_source, g_source_remove);
+  self->accuracy_source = g_timeout_add (300, on_accuracy_timeout, self);
 }
 
 static GtkWidget *
@@ -812,6 +832,7 @@ lode_side_panel_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->chart_view, self);
   if (self->controller != NULL)
     g_signal_handlers_disconnect_by_data (self->controller, self);
+  g_clear_handle_id (&self->accuracy_source, g_source_remove);
   g_clear_object (&self->chart_bindings);
   g_clear_object (&self->controller_bindings);
   g_clear_object (&self->chart_view);
@@ -914,6 +935,8 @@ lode_side_panel_set_chart_view (LodeSidePanel *self,
                                 G_CALLBACK (update_mode_explanation), self);
       g_signal_connect_swapped (chart_view, "notify::snapshot",
                                 G_CALLBACK (on_snapshot_changed), self);
+      g_signal_connect_swapped (chart_view, "view-changed",
+                                G_CALLBACK (on_view_changed), self);
     }
   update_mode_explanation (self);
   on_snapshot_changed (self);
