@@ -549,6 +549,36 @@ lode_chart_render_background (cairo_t                *cr,
 /* The raster's pixels belong to its surface, freed with it. */
 static const cairo_user_data_key_t raster_pixels_key;
 
+
+/* §6 value t = cell / reference (0 … 1, after the intensity curve) to a
+ * premultiplied ARGB32 pixel. Over a light background the alpha follows
+ * t^0.6 from 0 (faint levels do not wash the chart out) and the colour
+ * stops at 0.88 of the map (its top is near white). */
+static guint32
+heat_colour (const LodeChartFrame *frame,
+             double                t,
+             double                gamma)
+{
+  guint32 argb;
+  double fade;
+  guint a, r, g, b;
+
+  if (!frame->light_background)
+    return lode_colormap_lookup (frame->colormap, t, gamma);
+
+  t = CLAMP (t, 0.0, 1.0);
+  argb = lode_colormap_lookup (frame->colormap, MIN (pow (t, gamma), 0.88), 1.0);
+  if (argb == 0)
+    return 0;
+  fade = pow (pow (t, gamma), 0.6) * 0.95;
+  a = (guint) ((argb >> 24) * fade + 0.5);
+  r = (guint) (((argb >> 16) & 0xff) * fade + 0.5);
+  g = (guint) (((argb >> 8) & 0xff) * fade + 0.5);
+  b = (guint) ((argb & 0xff) * fade + 0.5);
+
+  return (a << 24) | (r << 16) | (g << 8) | b;
+}
+
 cairo_surface_t *
 lode_chart_render_heatmap_raster (const LodeView       *view,
                                   const LodeChartFrame *frame,
@@ -625,7 +655,7 @@ lode_chart_render_heatmap_raster (const LodeView       *view,
   gamma = frame->gamma > 0.0 ? frame->gamma : 1.0;
   lut[0] = 0;
   for (guint k = 0; k < LUT_SIZE; k++)
-    lut[1 + k] = lode_colormap_lookup (frame->colormap, (double) k / (LUT_SIZE - 1), gamma);
+    lut[1 + k] = heat_colour (frame, (double) k / (LUT_SIZE - 1), gamma);
   inv_ref = (LUT_SIZE - 1) / heatmap->reference;
 
   cairo_surface_flush (surface);
@@ -1476,7 +1506,7 @@ draw_legend (Ctx    *c,
       cairo_surface_flush (bar);
       px = (guint32 *) (gpointer) cairo_image_surface_get_data (bar);
       for (int i = 0; i < (int) bar_w; i++)
-        px[i] = lode_colormap_lookup (f->colormap, (i + 0.5) / bar_w, gamma);
+        px[i] = heat_colour (f, (i + 0.5) / bar_w, gamma);
       cairo_surface_mark_dirty (bar);
 
       cairo_save (c->cr);
@@ -2248,6 +2278,7 @@ lode_chart_render_frame (cairo_t                *cr,
 {
   cairo_surface_t *raster = NULL;
   double rx = 0, ry = 0, rw = 0, rh = 0, reference = 0.0;
+  LodeChartFrame lit;
   Device dev;
 
   g_return_if_fail (cr != NULL);
@@ -2260,14 +2291,19 @@ lode_chart_render_frame (cairo_t                *cr,
 
   lode_chart_render_background (cr, view, palette);
 
+  /* The heat's treatment follows the palette's background. */
+  lit = *frame;
+  lit.light_background = 0.2126 * palette->background[0] + 0.7152 * palette->background[1]
+                         + 0.0722 * palette->background[2] > 0.5;
+
   device_init (&dev, cr);
-  if (frame->snapshot != NULL)
-    raster = lode_chart_render_heatmap_raster (view, frame, dev.sy, &rx, &ry, &rw, &rh, &reference);
+  if (lit.snapshot != NULL)
+    raster = lode_chart_render_heatmap_raster (view, &lit, dev.sy, &rx, &ry, &rw, &rh, &reference);
   lode_chart_render_paint_raster (cr, view, raster, rx, ry, rw, rh);
   g_clear_pointer (&raster, cairo_surface_destroy);
 
-  lode_chart_render_base (cr, view, palette, frame, reference);
-  lode_chart_render_overlay (cr, view, palette, frame);
+  lode_chart_render_base (cr, view, palette, &lit, reference);
+  lode_chart_render_overlay (cr, view, palette, &lit);
 }
 
 /* Placeholder ------------------------------------------------------------- */

@@ -83,6 +83,10 @@ typedef struct
    * the last candle when it has the same open time, after it when it is
    * the next one; the last price follows its close. NULL: none. */
   const LodeCandle   *live_candle;
+  /* The heat is drawn over a light background: faint levels fade out and
+   * the map stops short of its near-white top, which would read as a hole
+   * on white. lode_chart_render_frame() sets it from the palette. */
+  gboolean            light_background;
 } LodeChartFrame;
 
 /* Defaults: no snapshot, smoothed mode, magma, gamma 1, profile and

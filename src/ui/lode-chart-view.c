@@ -133,6 +133,7 @@ fill_frame (LodeChartView  *self,
       frame->n_prints = self->prints->len;
     }
   frame->live_candle = self->live_candle;
+  frame->light_background = !theme_is_dark (GTK_WIDGET (self));
   if (with_crosshair && self->pointer_inside)
     {
       frame->has_crosshair = TRUE;
