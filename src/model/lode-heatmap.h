@@ -64,8 +64,7 @@ lode_heatmap_get (const LodeHeatmap *self,
 /* §6 Gaussian along the price axis, σ = 0.1 % of each row's centre price
  * in rows (at least 1), truncated at 3σ; in place; keeps each column's total
  * except for the mass that leaves the view. Used by the SMOOTHED mode.
- * Exact while σ < 6 rows; wider kernels (zoomed-in views) are evaluated on
- * every ⌊σ/3⌋-th row and interpolated, within ~1 % of a column's peak. */
+ * Exact for every σ (to float rounding). */
 void         lode_heatmap_smooth_rows    (float                 *cells,
                                           guint                  columns,
                                           guint                  rows,

@@ -78,7 +78,8 @@ double                 lode_liq_model_get_liquidated   (const LodeLiqModel    *s
                                                         gsize                  i,
                                                         LodeSide               side);
 
-/* Internal layout shared with lode-heatmap.c; read-only. */
+/* Every level ever created, for inspection and tests (the heatmap reads
+ * the model's own compact arrays, not these). Read-only. */
 typedef struct
 {
   double   price;
@@ -88,6 +89,8 @@ typedef struct
   LodeSide side;
 } LodeModelLevel;
 
+/* Built on the first call (thread-safe) and kept with the model: about
+ * 32 bytes a level, some 67 MB for a year of one-minute data. */
 const LodeModelLevel  *lode_liq_model_get_levels       (const LodeLiqModel    *self,
                                                         gsize                 *n_levels);
 /* Running Σ log f_m for m ≤ i (§10); the amount of a level created at j in
