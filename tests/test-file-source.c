@@ -352,6 +352,32 @@ test_missing_file (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 }
 
+static void
+test_round_trip_before_1973 (void)
+{
+  /* Found by fuzz-csv: ms below 1e11 (before March 1973) were written as a
+   * bare number, which reads back as seconds. */
+  static const char text[] =
+    "time,open,high,low,close,volume,oi_usd\n"
+    "-1.5,1,2,0.5,0.5,10,\n"
+    "-0.5,1,2,0.5,0.5,10,\n"
+    "4718215.25,1,2,0.5,0.5,10,\n"
+    "1700000060000,1.5,2,1,1.2,3,nan\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LodeMarket) market = NULL;
+  g_autoptr(LodeMarket) loaded = NULL;
+  g_autofree char *written = NULL;
+
+  market = lode_file_source_load_from_data (text, strlen (text), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lode_market_get_candles (market)[0].time_ms, ==, -1500);
+  g_assert_cmpint (lode_market_get_candles (market)[2].time_ms, ==, 4718215250);
+  written = lode_file_source_to_string (market);
+  loaded = lode_file_source_load_from_data (written, strlen (written), &error);
+  g_assert_no_error (error);
+  assert_same_series (market, loaded);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -377,6 +403,7 @@ main (int   argc,
   g_test_add_func ("/sources/file/round-trip/demo", test_round_trip_demo);
   g_test_add_func ("/sources/file/round-trip/exact", test_round_trip_exact);
   g_test_add_func ("/sources/file/missing-file", test_missing_file);
+  g_test_add_func ("/sources/file/round-trip/before-1973", test_round_trip_before_1973);
 
   return g_test_run ();
 }

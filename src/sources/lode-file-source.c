@@ -601,6 +601,27 @@ lode_file_source_append_number (GString *out,
   g_string_append (out, buf);
 }
 
+/* Writes @time_ms so that parse_time () reads it back: in ms, except
+ * below SECONDS_LIMIT (before March 1973), where a bare number is read as
+ * seconds, so it is written as exact decimal seconds. */
+static void
+append_time (GString *out,
+             gint64   time_ms)
+{
+  guint64 magnitude;
+
+  if (time_ms <= -SECONDS_LIMIT || time_ms >= SECONDS_LIMIT)
+    {
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, time_ms);
+      return;
+    }
+
+  magnitude = time_ms < 0 ? (guint64) -time_ms : (guint64) time_ms;
+  g_string_append_printf (out, "%s%" G_GUINT64_FORMAT ".%03u",
+                          time_ms < 0 ? "-" : "",
+                          magnitude / 1000, (guint) (magnitude % 1000));
+}
+
 char *
 lode_file_source_to_string (const LodeMarket *market)
 {
@@ -620,7 +641,8 @@ lode_file_source_to_string (const LodeMarket *market)
     {
       const LodeCandle *c = &candles[i];
 
-      g_string_append_printf (out, "%" G_GINT64_FORMAT ",", c->time_ms);
+      append_time (out, c->time_ms);
+      g_string_append_c (out, ',');
       lode_file_source_append_number (out, c->open);
       g_string_append_c (out, ',');
       lode_file_source_append_number (out, c->high);
