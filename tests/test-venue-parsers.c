@@ -214,6 +214,48 @@ test_hyperliquid (void)
   damage_fixtures ("hyperliquid", hyperliquid_all);
 }
 
+static void
+test_second_value (void)
+{
+  /* Found by fuzz-binance and the other JSON targets: json-glib 1.6 parses
+   * a second top-level value after the first and leaks the first one's
+   * tree (LeakSanitizer). Such a body is malformed JSON: a PARSE error. */
+  static const char *const bodies[] = {
+    "2.00{\"lastUpdateId\":1,\"bids\":[[\"1\",\"1\"]],\"asks\":[]}",
+    "[[1767225600000,\"1\",\"1\",\"1\",\"1\",\"1\"]] []",
+    "{\"a\":\"}\\\"{\"} {}",
+    "\"x\"[1]",
+    "true {\"a\":[1]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static (bodies[i], strlen (bodies[i]));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LodeDepth) depth = lode_binance_parse_depth (body, &error);
+      g_autoptr(GArray) candles = NULL;
+
+      g_assert_null (depth);
+      g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE);
+      g_clear_error (&error);
+      candles = lode_binance_parse_klines (body, &error);
+      g_assert_null (candles);
+      g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE);
+    }
+
+  /* One value with blanks (and a BOM) around it still parses. */
+  {
+    static const char one[] =
+      "\xef\xbb\xbf \n[[1767225600000,\"1\",\"1\",\"1\",\"1\",\"1\"]]\r\n ";
+    g_autoptr(GBytes) body = g_bytes_new_static (one, sizeof one - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) candles = lode_binance_parse_klines (body, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (candles->len, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,6 +266,7 @@ main (int   argc,
   g_test_add_func ("/sources/parsers/damaged/bybit", test_bybit);
   g_test_add_func ("/sources/parsers/damaged/okx", test_okx);
   g_test_add_func ("/sources/parsers/damaged/hyperliquid", test_hyperliquid);
+  g_test_add_func ("/sources/parsers/malformed/second-value", test_second_value);
 
   return g_test_run ();
 }

@@ -6,9 +6,77 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lode-source.h"
 #include "lode-venue-json.h"
+
+static gboolean
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* TRUE unless @data holds a second top-level value after its first, as in
+ * "{} {}" or "2{\"a\":1}". JSON allows one; json-glib 1.6 goes on parsing
+ * the next one and leaks the tree of the one before. Only the extent of the
+ * first value is found here (brackets outside strings); whether it is valid
+ * JSON is json-glib's to say. */
+static gboolean
+has_one_value (const char *data,
+               gsize       len)
+{
+  gsize i = 0;
+  guint depth = 0;
+
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    i = 3;  /* json-glib skips a BOM */
+  while (i < len && is_json_space (data[i]))
+    i++;
+
+  do
+    {
+      if (i >= len)
+        return TRUE;  /* unterminated: json-glib reports it */
+      if (data[i] == '"')
+        {
+          for (i++; i < len && data[i] != '"'; i++)
+            if (data[i] == '\\')
+              i++;
+          i++;
+        }
+      else if (data[i] == '{' || data[i] == '[')
+        {
+          depth++;
+          i++;
+        }
+      else if (data[i] == '}' || data[i] == ']')
+        {
+          if (depth == 0)
+            return TRUE;  /* a stray closer: json-glib reports it */
+          depth--;
+          i++;
+        }
+      else if (depth == 0)
+        {
+          /* A bare scalar (number, true, false, null) at the top. */
+          gsize start = i;
+
+          while (i < len && !is_json_space (data[i]) && strchr ("{}[]\",", data[i]) == NULL)
+            i++;
+          if (i == start)
+            return TRUE;  /* not a value: json-glib reports it */
+        }
+      else
+        i++;
+    }
+  while (depth > 0);
+
+  while (i < len && is_json_space (data[i]))
+    i++;
+
+  return i >= len;
+}
 
 JsonNode *
 lode_json_parse_bytes (GBytes  *body,
@@ -24,6 +92,13 @@ lode_json_parse_bytes (GBytes  *body,
     {
       g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
                    _("The exchange sent an empty reply"));
+      return NULL;
+    }
+
+  if (!has_one_value (data, len))
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("The exchange sent malformed JSON: data after the end of the reply"));
       return NULL;
     }
 
