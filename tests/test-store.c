@@ -839,14 +839,15 @@ read_pipe (int      fd,
     }
 }
 
-/* LODE_STORE_KILL_ROUNDS=100 runs more rounds than the default. */
+/* Issue #7 asks for at least 100 kills; LODE_STORE_KILL_ROUNDS runs
+ * another number of rounds. */
 static void
 test_kill_during_write (void)
 {
   g_autofree char *default_path = store_path ();
   g_autofree char *dir = g_path_get_dirname (default_path);
   const char *rounds_env = g_getenv ("LODE_STORE_KILL_ROUNDS");
-  guint n_rounds = rounds_env != NULL ? (guint) g_ascii_strtoull (rounds_env, NULL, 10) : 10;
+  guint n_rounds = rounds_env != NULL ? (guint) g_ascii_strtoull (rounds_env, NULL, 10) : 100;
   g_autofree gsize *stored = g_new0 (gsize, MAX (n_rounds, 1));
   gint64 total_start = g_get_monotonic_time ();
 
