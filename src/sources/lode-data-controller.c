@@ -553,20 +553,27 @@ fetch_depth (LodeDataController *self)
 
 /* Live liquidation prints (issue #6) ----------------------------------------- */
 
+/* Publishes @prints added to the current ones as a new array: holders of
+ * the old one (the chart, an export or accuracy worker) keep reading an
+ * array that never changes under them. */
 static void
 append_prints (LodeDataController *self,
                const LodeLiqPrint *prints,
                guint               n)
 {
-  if (self->prints == NULL)
-    self->prints = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
+  guint old_len = self->prints != NULL ? self->prints->len : 0;
+  GArray *next = g_array_sized_new (FALSE, FALSE, sizeof (LodeLiqPrint), old_len + n);
 
-  g_array_append_vals (self->prints, prints, n);
+  if (old_len > 0)
+    g_array_append_vals (next, self->prints->data, old_len);
+  g_array_append_vals (next, prints, n);
   /* Batches come sorted, venues interleave: keep the whole ascending. */
-  lode_liq_prints_sort ((LodeLiqPrint *) self->prints->data, self->prints->len);
-  if (self->prints->len > MAX_PRINTS)
-    g_array_remove_range (self->prints, 0, self->prints->len - MAX_PRINTS);
+  lode_liq_prints_sort ((LodeLiqPrint *) next->data, next->len);
+  if (next->len > MAX_PRINTS)
+    g_array_remove_range (next, 0, next->len - MAX_PRINTS);
 
+  g_clear_pointer (&self->prints, g_array_unref);
+  self->prints = next;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRINTS]);
 }
 
@@ -833,6 +840,7 @@ on_stored_prints (GObject      *object,
 {
   g_autoptr(LodeDataController) self = user_data;
   g_autoptr(GArray) stored = lode_store_get_prints_finish (LODE_STORE (object), res, NULL);
+  g_autoptr(GArray) merged = NULL;
 
   if (stored == NULL || stored->len == 0)
     return;
@@ -841,18 +849,18 @@ on_stored_prints (GObject      *object,
   if (self->prints != NULL)
     g_array_append_vals (stored, self->prints->data, self->prints->len);
   lode_liq_prints_sort ((LodeLiqPrint *) stored->data, stored->len);
-  g_clear_pointer (&self->prints, g_array_unref);
-  self->prints = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
+  merged = g_array_sized_new (FALSE, FALSE, sizeof (LodeLiqPrint), stored->len);
   for (guint i = 0; i < stored->len; i++)
     {
       const LodeLiqPrint *p = &g_array_index (stored, LodeLiqPrint, i);
-      const LodeLiqPrint *last = self->prints->len > 0
-                                 ? &g_array_index (self->prints, LodeLiqPrint, self->prints->len - 1) : NULL;
+      const LodeLiqPrint *last = merged->len > 0
+                                 ? &g_array_index (merged, LodeLiqPrint, merged->len - 1) : NULL;
 
       if (last == NULL || memcmp (last, p, sizeof *p) != 0)
-        g_array_append_val (self->prints, *p);
+        g_array_append_val (merged, *p);
     }
-  append_prints (self, NULL, 0);
+  g_clear_pointer (&self->prints, g_array_unref);
+  append_prints (self, (const LodeLiqPrint *) merged->data, merged->len);
 }
 
 /* A new market: its stored prints come back, those of others go. */

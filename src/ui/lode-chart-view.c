@@ -1061,33 +1061,94 @@ lode_chart_view_set_cascade (LodeChartView *self,
   invalidate_base (self);
 }
 
-/* Issue #6: the share of printed liquidation notional in the visible
- * candles that fell in rows the model showed bright just before. NaN when
- * nothing can be judged; -1 when too many candles are visible to build the
- * one-column-per-candle grid it needs (zoom in). */
-double
-lode_chart_view_get_accuracy (LodeChartView *self)
+/* Issue #6 accuracy, computed in a worker: the job holds references to
+ * the snapshot and the prints (both immutable) and a copy of the view. */
+typedef struct
 {
-  LodeMarket *market;
-  LodeHeatmapView view;
+  LodeSnapshot    *snapshot;
+  GArray          *prints;
+  LodeHeatmapView  view;
+  double           reference;
+} AccuracyJob;
+
+static void
+accuracy_job_free (AccuracyJob *job)
+{
+  g_clear_pointer (&job->snapshot, lode_snapshot_unref);
+  g_clear_pointer (&job->prints, g_array_unref);
+  g_free (job);
+}
+
+static void
+accuracy_worker (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  AccuracyJob *job = task_data;
   LodeFlowAccuracyParams params;
   LodeFlowAccuracy accuracy;
+  double *share = g_new (double, 1);
 
-  g_return_val_if_fail (LODE_IS_CHART_VIEW (self), NAN);
+  lode_flow_accuracy_params_init_default (&params);
+  params.reference = job->reference;
+  lode_flow_accuracy (job->snapshot, &job->view, (const LodeLiqPrint *) job->prints->data,
+                      job->prints->len, &params, &accuracy);
+  *share = accuracy.share;
+  g_task_return_pointer (task, share, g_free);
+}
+
+void
+lode_chart_view_compute_accuracy_async (LodeChartView       *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LodeMarket *market;
+  AccuracyJob *job;
+  LodeHeatmapView view = { 0 };
+  double *share;
+
+  g_return_if_fail (LODE_IS_CHART_VIEW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lode_chart_view_compute_accuracy_async);
 
   market = current_market (self);
   if (market == NULL || self->prints == NULL || self->prints->len == 0
-      || !lode_view_get_heatmap_view (&self->view, market, self->mode, 1, 200, &view))
-    return NAN;
-  if (view.n_candles > 2000)
-    return -1;
+      || !lode_view_get_heatmap_view (&self->view, market, self->mode, 1, 200, &view)
+      || view.n_candles > 2000)
+    {
+      /* Nothing to judge (NaN), or too many candles in view for the
+       * one-column-per-candle grid it needs (−1). */
+      share = g_new (double, 1);
+      *share = market == NULL || self->prints == NULL || self->prints->len == 0
+               || view.n_candles <= 2000 ? NAN : -1.0;
+      g_task_return_pointer (task, share, g_free);
+      return;
+    }
 
-  lode_flow_accuracy_params_init_default (&params);
-  params.reference = self->reference;
-  lode_flow_accuracy (self->snapshot, &view, (const LodeLiqPrint *) self->prints->data,
-                      self->prints->len, &params, &accuracy);
+  job = g_new0 (AccuracyJob, 1);
+  job->snapshot = lode_snapshot_ref (self->snapshot);
+  job->prints = g_array_ref (self->prints);
+  job->view = view;
+  job->reference = self->reference;
+  g_task_set_task_data (task, job, (GDestroyNotify) accuracy_job_free);
+  g_task_run_in_thread (task, accuracy_worker);
+}
 
-  return accuracy.share;
+double
+lode_chart_view_compute_accuracy_finish (LodeChartView  *self,
+                                         GAsyncResult   *result,
+                                         GError        **error)
+{
+  g_autofree double *share = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NAN);
+
+  share = g_task_propagate_pointer (G_TASK (result), error);
+  return share != NULL ? *share : NAN;
 }
 
 LodeBook *

@@ -50,9 +50,15 @@ void            lode_chart_view_set_cascade   (LodeChartView *self,
                                                double         trigger);
 LodeBook       *lode_chart_view_get_book      (LodeChartView *self);
 /* Share of the printed liquidation notional of the visible candles that
- * fell inside bright rows of the model just before (issue #6); NaN when
- * nothing can be judged, -1 when zoomed out too far to compute it. */
-double          lode_chart_view_get_accuracy  (LodeChartView *self);
+ * fell inside bright rows of the model just before (issue #6), computed in
+ * a worker; NaN when nothing can be judged, -1 when zoomed out too far. */
+void            lode_chart_view_compute_accuracy_async  (LodeChartView       *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+double          lode_chart_view_compute_accuracy_finish (LodeChartView       *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 /* Shows the latest candles and auto-scales the price axis. */
 void            lode_chart_view_fit           (LodeChartView *self);
 const LodeView *lode_chart_view_get_view      (LodeChartView *self);

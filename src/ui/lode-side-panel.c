@@ -37,6 +37,7 @@ struct _LodeSidePanel
   GtkLabel           *accuracy_label;
   GtkListBox         *prints_list;
   guint               accuracy_source;
+  GCancellable       *accuracy_cancellable;
   GtkGrid            *tier_grid;
   GtkDropDown        *source_dropdown;
   GtkDropDown        *symbol_dropdown;
@@ -334,11 +335,19 @@ on_snapshot_changed (LodeSidePanel *self)
 #define N_PRINT_ROWS 12
 
 static void
-update_accuracy (LodeSidePanel *self)
+on_accuracy (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  double share = self->chart_view ? lode_chart_view_get_accuracy (self->chart_view) : NAN;
+  g_autoptr(GError) error = NULL;
+  double share = lode_chart_view_compute_accuracy_finish (LODE_CHART_VIEW (object), result, &error);
+  LodeSidePanel *self;
   g_autofree char *text = NULL;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = LODE_SIDE_PANEL (user_data);
   if (isnan (share))
     {
       gtk_widget_set_visible (GTK_WIDGET (self->accuracy_label), FALSE);
@@ -353,6 +362,20 @@ update_accuracy (LodeSidePanel *self)
     text = g_strdup_printf (_("%.0f %% of the printed notional in view hit bright zones"), 100.0 * share);
   gtk_label_set_label (self->accuracy_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->accuracy_label), TRUE);
+}
+
+/* The figure is computed in a worker; a newer request cancels the older. */
+static void
+update_accuracy (LodeSidePanel *self)
+{
+  if (self->chart_view == NULL)
+    return;
+
+  g_cancellable_cancel (self->accuracy_cancellable);
+  g_clear_object (&self->accuracy_cancellable);
+  self->accuracy_cancellable = g_cancellable_new ();
+  lode_chart_view_compute_accuracy_async (self->chart_view, self->accuracy_cancellable,
+                                          on_accuracy, self);
 }
 
 static gboolean
@@ -833,6 +856,8 @@ lode_side_panel_dispose (GObject *object)
   if (self->controller != NULL)
     g_signal_handlers_disconnect_by_data (self->controller, self);
   g_clear_handle_id (&self->accuracy_source, g_source_remove);
+  g_cancellable_cancel (self->accuracy_cancellable);
+  g_clear_object (&self->accuracy_cancellable);
   g_clear_object (&self->chart_bindings);
   g_clear_object (&self->controller_bindings);
   g_clear_object (&self->chart_view);
