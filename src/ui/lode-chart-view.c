@@ -342,7 +342,15 @@ request_raster (LodeChartView *self)
   job = g_new0 (RasterJob, 1);
   job->view = self->view;
   fill_frame (self, &job->frame, FALSE);
+  /* The raster needs the heat only: nothing the chart may replace while
+   * the worker runs is left for it to follow. */
   job->frame.message = NULL;
+  job->frame.book = NULL;
+  job->frame.confluence = NULL;
+  job->frame.prints = NULL;
+  job->frame.n_prints = 0;
+  job->frame.live_candle = NULL;
+  job->frame.candle_index = NULL;
   job->snapshot = lode_snapshot_ref (self->snapshot);
   job->scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   job->serial = self->content_serial;

@@ -248,7 +248,13 @@ typedef struct
   LodeView          view;
   LodeChartPalette  palette;
   LodeChartFrame    frame;
+  /* What the frame points to, owned by the job: the chart may replace
+   * its own while the worker draws. */
   LodeSnapshot     *snapshot;
+  LodeBook         *book;
+  GArray           *confluence;
+  GArray           *prints;
+  LodeCandle       *live_candle;
 } ExportImageJob;
 
 static void
@@ -256,7 +262,42 @@ export_image_job_free (ExportImageJob *job)
 {
   g_free (job->path);
   g_clear_pointer (&job->snapshot, lode_snapshot_unref);
+  g_clear_pointer (&job->book, lode_book_unref);
+  g_clear_pointer (&job->confluence, g_array_unref);
+  g_clear_pointer (&job->prints, g_array_unref);
+  g_free (job->live_candle);
   g_free (job);
+}
+
+/* Takes references to everything @job->frame points to. */
+static void
+export_image_job_own (ExportImageJob *job,
+                      LodeChartView  *chart)
+{
+  g_autoptr(GArray) prints = NULL;
+
+  if (job->frame.snapshot != NULL)
+    job->snapshot = lode_snapshot_ref (job->frame.snapshot);
+  if (job->frame.book != NULL)
+    job->book = lode_book_ref ((LodeBook *) job->frame.book);
+  if (job->frame.confluence != NULL)
+    job->confluence = g_array_ref ((GArray *) job->frame.confluence);
+  if (job->frame.live_candle != NULL)
+    job->live_candle = lode_candle_copy (job->frame.live_candle);
+  g_object_get (chart, "prints", &prints, NULL);
+  if (prints != NULL && job->frame.prints == (const LodeLiqPrint *) (gpointer) prints->data)
+    job->prints = g_steal_pointer (&prints);
+  else
+    {
+      job->frame.prints = NULL;
+      job->frame.n_prints = 0;
+    }
+
+  job->frame.snapshot = job->snapshot;
+  job->frame.book = job->book;
+  job->frame.confluence = job->confluence;
+  job->frame.live_candle = job->live_candle;
+  job->frame.message = NULL;
 }
 
 static void
@@ -269,8 +310,6 @@ export_image_worker (GTask        *task,
   GError *error = NULL;
   gboolean ok;
 
-  job->frame.snapshot = job->snapshot;
-  job->frame.message = NULL;
   if (job->svg)
     ok = lode_export_svg (job->path, job->view.width, job->view.height,
                           &job->view, &job->palette, &job->frame, &error);
@@ -311,8 +350,7 @@ on_export_image_response (GtkNativeDialog *dialog,
       job->path = g_file_get_path (file);
       job->svg = g_str_has_suffix (job->path != NULL ? job->path : "", ".svg");
       lode_chart_view_get_frame (self->chart_view, &job->view, &job->palette, &job->frame);
-      if (job->frame.snapshot != NULL)
-        job->snapshot = lode_snapshot_ref (job->frame.snapshot);
+      export_image_job_own (job, self->chart_view);
 
       task = g_task_new (self, self->cancellable, export_image_done, NULL);
       g_task_set_source_tag (task, on_export_image_response);
