@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lode-http.h"
+#include "lode-venue-json.h"
 
 #define DEFAULT_MAX_ATTEMPTS        4
 #define DEFAULT_BACKOFF_BASE_MS     500
@@ -293,21 +294,13 @@ request_wait (GTask  *task,
 static char *
 venue_message (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   static const char * const names[] = { "msg", "retMsg", "message", "error" };
-  const char *data;
-  gsize len;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
 
-  if (body == NULL)
-    return NULL;
-
-  data = g_bytes_get_data (body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
-    return NULL;
-
-  root = json_parser_get_root (parser);
+  /* Through lode_json_parse_bytes (): json-glib alone leaks on a body with
+   * two top-level values. */
+  root = lode_json_parse_bytes (body, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
