@@ -2,6 +2,12 @@
 
 #include "config.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -36,6 +42,7 @@ struct _LodeDataController
   double           mmr;
   guint            lookback;
   guint            refresh_interval;
+  guint            demo_days;     /* 0 = demo_days_for () the interval */
   char            *store_path;
   GHashTable      *base_urls;     /* venue id → URL */
   gint64           now_ms;
@@ -95,6 +102,7 @@ enum {
   PROP_MMR,
   PROP_LOOKBACK,
   PROP_REFRESH_INTERVAL,
+  PROP_DEMO_DAYS,
   PROP_STORE_PATH,
   PROP_SNAPSHOT,
   PROP_LOADING,
@@ -257,6 +265,19 @@ on_cancelled (GCancellable *cancellable,
   g_atomic_int_set (&job->cancel, 1);
 }
 
+/* Workers run below the main thread: on a machine with few cores a model
+ * build or a raster competes with the UI for the CPU, and the UI must win
+ * (issue #7, no freeze). GTask's pool threads are reused and a thread
+ * cannot raise itself back, so a pool thread stays lowered: all work there
+ * is background work (builds, rasters, store writes). */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+}
+
 /* The demo or a CSV file, loaded in the worker. */
 static gboolean
 load_local_market (BuildJob  *job,
@@ -304,6 +325,8 @@ build_worker (GTask        *task,
   g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) lode_liq_model_unref);
   g_autoptr(GError) error = NULL;
   BuildResult *result;
+
+  lower_thread_priority ();
 
   if (job->markets->len == 0 && !load_local_market (job, &error))
     {
@@ -1259,7 +1282,7 @@ start_rebuild (gpointer user_data)
 
   job->source = g_strdup (self->source);
   job->file = g_strdup (self->file);
-  job->demo_days = demo_days_for (job->interval_ms);
+  job->demo_days = self->demo_days > 0 ? self->demo_days : demo_days_for (job->interval_ms);
   if (live)
     job->symbol = lode_data_controller_map_symbol (self->source, self->symbol);
   else if (g_strcmp0 (self->source, "file") != 0)
@@ -1427,6 +1450,9 @@ lode_data_controller_get_property (GObject    *object,
     case PROP_REFRESH_INTERVAL:
       g_value_set_uint (value, self->refresh_interval);
       break;
+    case PROP_DEMO_DAYS:
+      g_value_set_uint (value, self->demo_days);
+      break;
     case PROP_STORE_PATH:
       g_value_set_string (value, self->store_path);
       break;
@@ -1544,6 +1570,15 @@ lode_data_controller_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_DEMO_DAYS:
+      if (self->demo_days != g_value_get_uint (value))
+        {
+          self->demo_days = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+          if (!is_venue (self->source) && g_strcmp0 (self->source, "file") != 0)
+            lode_data_controller_reload (self);
+        }
+      break;
     case PROP_STORE_PATH:
       self->store_path = g_value_dup_string (value);
       break;
@@ -1589,6 +1624,7 @@ lode_data_controller_class_init (LodeDataControllerClass *klass)
   properties[PROP_LOOKBACK] = g_param_spec_uint ("lookback", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_REFRESH_INTERVAL] = g_param_spec_uint ("refresh-interval", NULL, NULL,
                                                          0, 24 * 3600, 60, rw);
+  properties[PROP_DEMO_DAYS] = g_param_spec_uint ("demo-days", NULL, NULL, 0, 3650, 0, rw);
   properties[PROP_STORE_PATH] = g_param_spec_string ("store-path", NULL, NULL, NULL,
                                                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                                                      G_PARAM_STATIC_STRINGS);

@@ -29,6 +29,8 @@ G_DECLARE_FINAL_TYPE (LodeDataController, lode_data_controller, LODE, DATA_CONTR
  *   interval        "1m" "5m" "15m" "1h" "4h" "1d"
  *   tiers, mmr, lookback   the model's parameters (§2)
  *   refresh-interval seconds between refreshes of live sources; 0 = never
+ *   demo-days       the demo market's length in days; 0 = chosen from the
+ *                   interval (about 30 days, more for coarse intervals)
  *   store-path      the history store's file; NULL = the default in the user
  *                   cache dir, "" = no store (construct-only)
  * Outputs (read-only):

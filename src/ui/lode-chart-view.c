@@ -2,6 +2,12 @@
 
 #include "config.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
@@ -221,6 +227,19 @@ raster_result_free (RasterResult *result)
   g_free (result);
 }
 
+/* Workers run below the main thread: on a machine with few cores a model
+ * build or a raster competes with the UI for the CPU, and the UI must win
+ * (issue #7, no freeze). GTask's pool threads are reused and a thread
+ * cannot raise itself back, so a pool thread stays lowered: all work there
+ * is background work (builds, rasters, store writes). */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+}
+
 static void
 raster_worker (GTask        *task,
                gpointer      source_object,
@@ -233,6 +252,8 @@ raster_worker (GTask        *task,
   cairo_surface_t *cells;
   double x, y, w, h;
   cairo_t *cr;
+
+  lower_thread_priority ();
 
   job->frame.snapshot = job->snapshot;
   job->frame.candle_index = NULL;
