@@ -48,6 +48,7 @@ struct _LodeHttp
   guint        backoff_base_ms;
   guint        backoff_max_ms;
   guint        max_retry_after_ms;
+  gsize        max_body_bytes;
   guint        n_sent;
 };
 
@@ -78,6 +79,8 @@ typedef struct
   GSource             *timeout_source;  /* on the task's context */
   gboolean             timed_out;
   SoupMessage         *msg;
+  GInputStream        *stream;       /* the reply's body, being read */
+  GByteArray          *received;     /* what was read of it so far */
 
   /* A wait (pacing or backoff) in progress. */
   GSource             *wait_source;
@@ -206,6 +209,8 @@ request_free (gpointer data)
   g_free (request->limit_key);
   g_clear_object (&request->attempt_cancellable);
   g_clear_object (&request->msg);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->received, g_byte_array_unref);
   g_free (request);
 }
 
@@ -434,21 +439,23 @@ attempt_cleanup (GTask *task)
     }
 }
 
+/* The attempt ended: with the whole @body of the reply, or with @error
+ * (the connection failed, timed out or was cancelled). Takes both. */
 static void
-on_sent (GObject      *object,
-         GAsyncResult *result,
-         gpointer      data)
+on_body (GTask  *task,
+         GBytes *body_in,
+         GError *error_in)
 {
-  g_autoptr(GTask) task = data;
   LodeHttp *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = error_in;
+  g_autoptr(GBytes) body = body_in;
   g_autofree char *message = NULL;
   Limiter *limiter;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->received, g_byte_array_unref);
   attempt_cleanup (task);
 
   if (g_task_return_error_if_cancelled (task))
@@ -527,6 +534,101 @@ on_sent (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
 }
 
+/* A reply larger than the bound: the connection is dropped unread and the
+ * request fails for good (the same request would get the same reply). */
+static void
+body_too_large (GTask *task)
+{
+  LodeHttp *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  GError *error;
+
+  error = g_error_new (LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                       _("The reply of %s is larger than %" G_GSIZE_FORMAT " MB"),
+                       g_uri_get_host (soup_message_get_uri (request->msg)),
+                       self->max_body_bytes / (1024 * 1024));
+  /* Cancelling the attempt makes libsoup close the connection. */
+  g_cancellable_cancel (request->attempt_cancellable);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->received, g_byte_array_unref);
+  attempt_cleanup (task);
+  request_fail (task, error, FALSE, -1);
+}
+
+static void read_next (GTask *task);
+
+static void
+on_read (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  LodeHttp *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (chunk == NULL)
+    {
+      on_body (task, NULL, error);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      on_body (task, g_byte_array_free_to_bytes (g_steal_pointer (&request->received)), NULL);
+      return;
+    }
+
+  if (request->received->len + g_bytes_get_size (chunk) > self->max_body_bytes)
+    {
+      body_too_large (task);
+      return;
+    }
+  g_byte_array_append (request->received, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  read_next (task);
+}
+
+static void
+read_next (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (request->stream, 64 * 1024, G_PRIORITY_DEFAULT,
+                                   request->attempt_cancellable, on_read, g_object_ref (task));
+}
+
+/* The headers are in: the body is read in chunks, at most max_body_bytes
+ * in all, so that a runaway reply costs bounded memory. */
+static void
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  LodeHttp *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  GError *error = NULL;
+
+  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (request->stream == NULL)
+    {
+      on_body (task, NULL, error);
+      return;
+    }
+
+  headers = soup_message_get_response_headers (request->msg);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > (goffset) self->max_body_bytes)
+    {
+      body_too_large (task);
+      return;
+    }
+
+  request->received = g_byte_array_new ();
+  read_next (task);
+}
+
 static gboolean
 attempt_timeout_cb (gpointer data)
 {
@@ -580,9 +682,8 @@ request_send (GTask *task)
   request->timeout_source = timeout;
 
   self->n_sent++;
-  soup_session_send_and_read_async (self->session, request->msg, G_PRIORITY_DEFAULT,
-                                    request->attempt_cancellable, on_sent,
-                                    g_object_ref (task));
+  soup_session_send_async (self->session, request->msg, G_PRIORITY_DEFAULT,
+                           request->attempt_cancellable, on_sent, g_object_ref (task));
 }
 
 /* Waits until the request's weight fits its limiter, then sends. */
@@ -733,6 +834,7 @@ lode_http_init (LodeHttp *self)
   self->backoff_base_ms = DEFAULT_BACKOFF_BASE_MS;
   self->backoff_max_ms = DEFAULT_BACKOFF_MAX_MS;
   self->max_retry_after_ms = DEFAULT_MAX_RETRY_AFTER_MS;
+  self->max_body_bytes = LODE_HTTP_DEFAULT_MAX_BODY_BYTES;
   self->limiters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, limiter_free);
 
   /* The default proxy resolver follows the system settings; TLS goes
@@ -765,6 +867,16 @@ lode_http_set_timeout_ms (LodeHttp *self,
   /* libsoup's own I/O time-out, a backstop behind the per-attempt timer. */
   g_object_set (self->session, "timeout", (timeout_ms + 999) / 1000, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT_MS]);
+}
+
+void
+lode_http_set_max_body_bytes (LodeHttp *self,
+                              gsize     max_bytes)
+{
+  g_return_if_fail (LODE_IS_HTTP (self));
+  g_return_if_fail (max_bytes > 0);
+
+  self->max_body_bytes = max_bytes;
 }
 
 guint

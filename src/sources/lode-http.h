@@ -26,7 +26,9 @@ G_DECLARE_FINAL_TYPE (LodeHttp, lode_http, LODE, HTTP, GObject)
  *    headers: the weight already used (X-MBX-USED-WEIGHT-1M), or the
  *    requests left and the reset time (X-Bapi-Limit-Status and
  *    X-Bapi-Limit-Reset-Timestamp).
- * 2. The exchange, under a time-out per attempt ("timeout-ms"). The status
+ * 2. The exchange, under a time-out per attempt ("timeout-ms"). A reply
+ *    body larger than the maximum (LODE_HTTP_DEFAULT_MAX_BODY_BYTES unless
+ *    set) is not read further: LODE_SOURCE_ERROR_PARSE, not retried. The status
  *    is checked before anything reads the body: 429, 418 and 403 are
  *    LODE_SOURCE_ERROR_RATE_LIMITED; other 4xx HTTP_CLIENT (with the venue's
  *    message when the body is a JSON object with "msg", "retMsg" or
@@ -63,12 +65,17 @@ typedef struct
 } LodeHttpCall;
 
 #define LODE_HTTP_DEFAULT_TIMEOUT_MS 20000
+/* The largest reply body read; the venues' biggest (instrument lists,
+ * full pages of candles) are a few MB. */
+#define LODE_HTTP_DEFAULT_MAX_BODY_BYTES (16 * 1024 * 1024)
 
 LodeHttp *lode_http_new                 (void);
 
 void      lode_http_set_timeout_ms      (LodeHttp            *self,
                                          guint                timeout_ms);
 guint     lode_http_get_timeout_ms      (LodeHttp            *self);
+void      lode_http_set_max_body_bytes  (LodeHttp            *self,
+                                         gsize                max_bytes);
 /* Retry policy: @max_attempts ≥ 1 counts the first attempt. */
 void      lode_http_set_retry_policy    (LodeHttp            *self,
                                          guint                max_attempts,
