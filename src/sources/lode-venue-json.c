@@ -11,6 +11,14 @@
 #include "lode-source.h"
 #include "lode-venue-json.h"
 
+/* Bounds past which a number of a venue's reply is corrupt, not a market:
+ * no asset trades above a trillion USD a unit, and no candle turns over a
+ * quadrillion USD (ten times the world's money). Beyond them the model's
+ * products (OI × price, sums of notional) would overflow to infinity and
+ * draw a wrong chart instead of failing. */
+#define MAX_PRICE    1e12
+#define MAX_NOTIONAL 1e15
+
 static gboolean
 is_json_space (char c)
 {
@@ -442,6 +450,12 @@ lode_json_make_candle (gint64       time_ms,
     {
       g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
                    _("Inconsistent prices in %s"), what);
+      return FALSE;
+    }
+  if (high > MAX_PRICE || volume * high > MAX_NOTIONAL)
+    {
+      g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
+                   _("Implausibly large numbers in %s"), what);
       return FALSE;
     }
 

@@ -95,7 +95,9 @@ gboolean    lode_json_element_time     (JsonArray    *row,
                                         GError      **error);
 
 /* A candle from its prices: checks that they are > 0 and consistent (low
- * ≤ open, close ≤ high) and volume ≥ 0; oi_usd NaN and long_share 0.5. */
+ * ≤ open, close ≤ high), volume ≥ 0, and that neither a price (≤ 1e12)
+ * nor the candle's turnover (≤ 1e15) is implausibly large; oi_usd NaN and
+ * long_share 0.5. */
 gboolean    lode_json_make_candle      (gint64        time_ms,
                                         double        open,
                                         double        high,
