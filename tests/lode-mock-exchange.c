@@ -18,6 +18,8 @@ typedef struct
   char          *path;   /* NULL = any */
   guint          count;
   LodeMockFault  fault;
+  char          *body;   /* fault.body's copy */
+  GHashTable    *seen;   /* LODE_MOCK_FAULT_FIRST_TRY: requests failed once */
 } FaultEntry;
 
 struct _LodeMockExchange
@@ -1694,9 +1696,12 @@ hyperliquid_route (Reply *reply)
 
 /* ---- Faults and dispatch ------------------------------------------------- */
 
+/* @request names the request whole (path, query, POST body): a
+ * LODE_MOCK_FAULT_FIRST_TRY entry passes over a request it failed before. */
 static FaultEntry *
 take_fault (LodeMockExchange *self,
-            const char       *path)
+            const char       *path,
+            const char       *request)
 {
   for (GList *l = self->faults.head; l != NULL; l = l->next)
     {
@@ -1704,6 +1709,12 @@ take_fault (LodeMockExchange *self,
 
       if (entry->count > 0 && (entry->path == NULL || g_str_equal (entry->path, path)))
         {
+          if (entry->fault.kind == LODE_MOCK_FAULT_FIRST_TRY)
+            {
+              if (g_hash_table_contains (entry->seen, request))
+                continue;
+              g_hash_table_add (entry->seen, g_strdup (request));
+            }
           entry->count--;
           return entry;
         }
@@ -1722,9 +1733,10 @@ fault_reply (Reply               *reply,
   g_string_truncate (reply->out, 0);
   reply->content_type = "application/json";
 
-  if (fault->kind == LODE_MOCK_FAULT_STATUS && fault->status >= 500)
+  if ((fault->kind == LODE_MOCK_FAULT_STATUS && fault->status >= 500)
+      || fault->kind == LODE_MOCK_FAULT_FIRST_TRY)
     {
-      reply->status = fault->status;
+      reply->status = fault->kind == LODE_MOCK_FAULT_FIRST_TRY ? 503 : fault->status;
       reply->content_type = "text/html";
       g_string_assign (reply->out, "<html><head><title>502 Bad Gateway</title></head>"
                                    "<body><center><h1>Bad Gateway</h1></center></body></html>");
@@ -1776,6 +1788,11 @@ fault_reply (Reply               *reply,
       reply->status = 403;
       reply->content_type = "text/plain";
       g_string_assign (reply->out, "access too frequent");
+    }
+  else if (fault->kind == LODE_MOCK_FAULT_BODY)
+    {
+      reply->status = 200;
+      g_string_assign (reply->out, fault->body != NULL ? fault->body : "");
     }
   else if (fault->kind == LODE_MOCK_FAULT_MALFORMED)
     {
@@ -1962,7 +1979,16 @@ server_callback (SoupServer        *server,
       return;
     }
 
-  fault = take_fault (self, path);
+  {
+    SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+    const char *query_string = g_uri_get_query (soup_server_message_get_uri (msg));
+    g_autofree char *request = g_strdup_printf ("%s?%s\n%.*s", path,
+                                                query_string != NULL ? query_string : "",
+                                                (int) request_body->length,
+                                                request_body->data != NULL ? request_body->data : "");
+
+    fault = take_fault (self, path, request);
+  }
   reply.cursor_loop = fault != NULL && fault->fault.kind == LODE_MOCK_FAULT_CURSOR_LOOP;
 
   if (g_str_equal (venue, "binance"))
@@ -2001,6 +2027,16 @@ server_callback (SoupServer        *server,
 
         case LODE_MOCK_FAULT_TRUNCATE:
           g_string_truncate (out, out->len / 2);
+          break;
+
+        case LODE_MOCK_FAULT_HUGE:
+          {
+            gsize len = out->len;
+
+            g_string_set_size (out, fault->fault.body_bytes + len);
+            memmove (out->str + fault->fault.body_bytes, out->str, len);
+            memset (out->str, ' ', fault->fault.body_bytes);
+          }
           break;
 
         case LODE_MOCK_FAULT_DELAY:
@@ -2078,6 +2114,8 @@ fault_entry_free (gpointer data)
   FaultEntry *entry = data;
 
   g_free (entry->path);
+  g_free (entry->body);
+  g_clear_pointer (&entry->seen, g_hash_table_unref);
   g_free (entry);
 }
 
@@ -2133,7 +2171,17 @@ lode_mock_exchange_add_fault (LodeMockExchange    *self,
   entry->path = g_strdup (path);
   entry->count = count;
   entry->fault = *fault;
+  entry->body = g_strdup (fault->body);
+  entry->fault.body = entry->body;
+  if (fault->kind == LODE_MOCK_FAULT_FIRST_TRY)
+    entry->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_push_tail (&self->faults, entry);
+}
+
+void
+lode_mock_exchange_clear_faults (LodeMockExchange *self)
+{
+  g_queue_clear_full (&self->faults, fault_entry_free);
 }
 
 guint

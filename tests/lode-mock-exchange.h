@@ -49,6 +49,15 @@ typedef enum
   /* Bybit's cursor endpoints: the normal rows, but a nextPageCursor that
    * always points at the same page. */
   LODE_MOCK_FAULT_CURSOR_LOOP,
+  /* HTTP 503 to the first request of each distinct path and query (or
+   * POST body); a repeat of it gets the normal reply. The count bounds the
+   * failures. */
+  LODE_MOCK_FAULT_FIRST_TRY,
+  /* HTTP 200: body_bytes of JSON whitespace, then the normal reply — valid
+   * JSON, as large as asked. */
+  LODE_MOCK_FAULT_HUGE,
+  /* HTTP 200 with `body` as it is: a reply the test wrote. */
+  LODE_MOCK_FAULT_BODY,
 } LodeMockFaultKind;
 
 typedef struct
@@ -57,6 +66,8 @@ typedef struct
   guint             status;         /* LODE_MOCK_FAULT_STATUS */
   guint             retry_after_s;  /* 0 = no header */
   guint             delay_ms;       /* LODE_MOCK_FAULT_DELAY */
+  gsize             body_bytes;     /* LODE_MOCK_FAULT_HUGE */
+  const char       *body;           /* LODE_MOCK_FAULT_BODY; copied */
 } LodeMockFault;
 
 /* The contract value of the mock's OKX swaps (base units per contract). */
@@ -84,6 +95,8 @@ void              lode_mock_exchange_add_fault    (LodeMockExchange       *self,
                                                    const char             *path,
                                                    guint                   count,
                                                    const LodeMockFault    *fault);
+/* Drops the faults not used yet: the exchange recovers. */
+void              lode_mock_exchange_clear_faults (LodeMockExchange       *self);
 /* Requests seen for @path (NULL = all), faults included. */
 guint             lode_mock_exchange_get_hits     (LodeMockExchange       *self,
                                                    const char             *path);
