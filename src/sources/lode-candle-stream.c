@@ -496,8 +496,8 @@ lode_candle_stream_new (const char  *venue,
     {
       g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_INVALID_ARGUMENT,
                    /* TRANSLATORS: "OKX has no live candles of 120000 ms" */
-                   _("%s has no live candles of %" G_GINT64_FORMAT " ms"),
-                   venues[v].label, interval_ms);
+                   _("%s has no live candles of %lld ms"),
+                   venues[v].label, (long long) interval_ms);
       return NULL;
     }
 

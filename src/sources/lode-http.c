@@ -544,9 +544,9 @@ body_too_large (GTask *task)
   GError *error;
 
   error = g_error_new (LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
-                       _("The reply of %s is larger than %" G_GSIZE_FORMAT " MB"),
+                       _("The reply of %s is larger than %lu MB"),
                        g_uri_get_host (soup_message_get_uri (request->msg)),
-                       self->max_body_bytes / (1024 * 1024));
+                       (unsigned long) (self->max_body_bytes / (1024 * 1024)));
   /* Cancelling the attempt makes libsoup close the connection. */
   g_cancellable_cancel (request->attempt_cancellable);
   g_clear_object (&request->stream);

@@ -866,8 +866,8 @@ lode_ws_set_venue_error (GError     **error,
   if (code != 0)
     /* TRANSLATORS: "Binance refused the subscription (code 2): Invalid request" */
     g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE,
-                 _("%s refused the subscription (code %" G_GINT64_FORMAT "): %s"),
-                 venue, code, reason);
+                 _("%s refused the subscription (code %lld): %s"),
+                 venue, (long long) code, reason);
   else
     /* TRANSLATORS: "Bybit refused the subscription: error:handler not found,…" */
     g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE,

@@ -169,6 +169,7 @@ build (LodePreferences *self)
            _("Resting order-book liquidity as faint bands across the chart"));
   add_row (self, _("Depth _wall (× median row)"), wall,
            _("A book row counts as a wall from this multiple of the median row"));
+  /* xgettext:no-c-format */
   add_row (self, _("Bright _cluster (% of notional)"), share,
            _("A cluster counts as bright from this share of all estimated liquidations"));
 

@@ -131,6 +131,7 @@ update_mode_explanation (LodeSidePanel *self)
       text = _("Every estimated level in its exact price row.");
       break;
     case LODE_RENDER_MODE_SMOOTHED:
+      /* xgettext:no-c-format */
       text = _("Levels blurred over ±0.3 % so clusters read as zones.");
       break;
     case LODE_RENDER_MODE_LONG:
