@@ -15,7 +15,10 @@ main (int   argc,
   g_autoptr(LodeApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled run (build-aux/run) finds its translations in the
+   * build tree. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LODESTONE_LOCALEDIR") ? g_getenv ("LODESTONE_LOCALEDIR")
+                                                                      : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
