@@ -301,6 +301,34 @@ test_builders (void)
   g_assert_cmpstr (hs, ==, "{\"method\":\"subscribe\",\"subscription\":{\"type\":\"candle\",\"coin\":\"BTC\",\"interval\":\"1m\"}}");
 }
 
+static void
+test_huge_error_code (void)
+{
+  /* Found by fuzz-candle-stream: an error code beyond gint64 was cast to
+   * gint64, undefined behaviour (UBSan). It reads as no code. */
+  static const struct
+  {
+    ParseFunc   parse;
+    const char *text;
+    const char *symbol;
+  } cases[] = {
+    { lode_candle_parse_okx, "{\"event\":\"error\",\"code\":\"69223372036854775807\"}", "BTC-USDT-SWAP" },
+    { lode_candle_parse_binance, "{\"code\":1e308,\"msg\":\"x\"}", "BTCUSDT" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) updates = NULL;
+      LodeWsFrame kind;
+
+      updates = parse (cases[i].parse, cases[i].text, cases[i].symbol, "1m", &kind, &error);
+      g_assert_null (updates);
+      g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
+      g_assert_null (strstr (error->message, "9223372036854775"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -313,6 +341,7 @@ main (int   argc,
   g_test_add_func ("/sources/candle-stream-parse/okx", test_okx);
   g_test_add_func ("/sources/candle-stream-parse/hyperliquid", test_hyperliquid);
   g_test_add_func ("/sources/candle-stream-parse/builders", test_builders);
+  g_test_add_func ("/sources/candle-stream-parse/huge-error-code", test_huge_error_code);
 
   return g_test_run ();
 }

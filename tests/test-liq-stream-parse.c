@@ -253,6 +253,34 @@ test_builders (void)
                    "{\"id\":\"1\",\"op\":\"subscribe\",\"args\":[{\"channel\":\"liquidation-orders\",\"instType\":\"SWAP\"}]}");
 }
 
+static void
+test_huge_error_code (void)
+{
+  /* Found by fuzz-liq-stream: an error code beyond gint64 ("1e308") was
+   * cast to gint64, undefined behaviour (UBSan). It reads as no code. */
+  static const struct
+  {
+    ParseFunc   parse;
+    const char *text;
+  } cases[] = {
+    { lode_liq_parse_binance, "{\"code\":\"1e308\",\"msg\":\"gae\"}" },
+    { lode_liq_parse_binance, "{\"error\":{\"code\":-1e300,\"msg\":\"x\"}}" },
+    { lode_liq_parse_okx, "{\"event\":\"error\",\"code\":\"69223372036854775807\",\"msg\":\"x\"}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) prints = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
+      LodeLiqFrame kind;
+
+      g_assert_false (cases[i].parse (cases[i].text, strlen (cases[i].text), NULL,
+                                      &kind, prints, &error));
+      g_assert_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_VENUE);
+      g_assert_null (strstr (error->message, "9223372036854775"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -263,6 +291,7 @@ main (int   argc,
   g_test_add_func ("/sources/liq-stream-parse/bybit", test_bybit);
   g_test_add_func ("/sources/liq-stream-parse/okx", test_okx);
   g_test_add_func ("/sources/liq-stream-parse/builders", test_builders);
+  g_test_add_func ("/sources/liq-stream-parse/huge-error-code", test_huge_error_code);
 
   return g_test_run ();
 }

@@ -180,7 +180,7 @@ lode_candle_parse_binance (const char   *text,
 
       lode_json_member_number (o, "code", FALSE, &code, NULL);
       lode_json_member_string (o, "msg", FALSE, &msg, NULL);
-      lode_ws_set_venue_error (error, "Binance", isfinite (code) ? (gint64) code : 0, msg);
+      lode_ws_set_venue_error (error, "Binance", lode_json_error_code (code), msg);
       return FALSE;
     }
 
@@ -376,7 +376,7 @@ lode_candle_parse_okx (const char   *text,
 
           lode_json_member_number (object, "code", FALSE, &code, NULL);
           lode_json_member_string (object, "msg", FALSE, &msg, NULL);
-          lode_ws_set_venue_error (error, "OKX", isfinite (code) ? (gint64) code : 0, msg);
+          lode_ws_set_venue_error (error, "OKX", lode_json_error_code (code), msg);
           return FALSE;
         }
 

@@ -716,3 +716,12 @@ lode_json_symbol_rows (JsonArray                *rows,
 
   return TRUE;
 }
+
+gint64
+lode_json_error_code (double code)
+{
+  if (!isfinite (code) || fabs (code) >= 9e15)
+    return 0;
+
+  return (gint64) code;
+}

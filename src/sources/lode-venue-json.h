@@ -187,4 +187,9 @@ gboolean    lode_json_symbol_rows      (JsonArray                *rows,
 void        lode_candles_sort_unique   (GArray       *candles);
 void        lode_points_sort_unique    (GArray       *points);
 
+/* A venue's error code read as a number, as an integer for a GError
+ * message: 0 when it is not finite or beyond ±9e15 (a cast of such a
+ * double to gint64 is undefined behaviour). */
+gint64      lode_json_error_code       (double        code);
+
 G_END_DECLS
