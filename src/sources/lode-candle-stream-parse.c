@@ -46,16 +46,6 @@ lode_candle_interval_name (const char *venue,
   return NULL;
 }
 
-static JsonNode *
-parse_text (const char  *text,
-            gsize        length,
-            GError     **error)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new_static (text, length);
-
-  return lode_json_parse_bytes (bytes, error);
-}
-
 /* A flag sent as a boolean, 0/1 or "true"/"false"/"1"/"0"; required. */
 static gboolean
 node_flag (JsonNode    *node,
@@ -144,9 +134,7 @@ lode_candle_parse_binance (const char   *text,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (LodeCandleUpdate));
   JsonObject *object;
-  JsonObject *error_object;
   JsonObject *k;
-  JsonNode *error_node;
   const char *event_type = NULL;
   const char *event_symbol = NULL;
   const char *k_interval = NULL;
@@ -157,41 +145,17 @@ lode_candle_parse_binance (const char   *text,
 
   *out_kind = LODE_WS_FRAME_IGNORED;
 
-  if ((root = parse_text (text, length, error)) == NULL ||
+  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
       (object = lode_json_node_object (root, _("a Binance message"), error)) == NULL)
     return FALSE;
 
-  /* Stream mode wraps every event. */
-  if (json_object_has_member (object, "stream") && json_object_has_member (object, "data"))
-    {
-      if ((object = lode_json_member_object (object, "data", error)) == NULL)
-        return FALSE;
-    }
-
-  error_node = json_object_get_member (object, "error");
-  error_object = error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node)
-                 ? json_node_get_object (error_node) : NULL;
-  if (error_object != NULL ||
-      (json_object_has_member (object, "code") && json_object_has_member (object, "msg")))
-    {
-      JsonObject *o = error_object != NULL ? error_object : object;
-      double code = 0;
-      const char *msg = NULL;
-
-      lode_json_member_number (o, "code", FALSE, &code, NULL);
-      lode_json_member_string (o, "msg", FALSE, &msg, NULL);
-      lode_ws_set_venue_error (error, "Binance", lode_json_error_code (code), msg);
-      return FALSE;
-    }
-
-  if (json_object_has_member (object, "result") && json_object_has_member (object, "id"))
+  if (!lode_ws_binance_event (object, &object, &event_type, error))
+    return FALSE;
+  if (object == NULL)
     {
       *out_kind = LODE_WS_FRAME_SUBSCRIBED;
       return TRUE;
     }
-
-  if (!lode_json_member_string (object, "e", FALSE, &event_type, error))
-    return FALSE;
   if (g_strcmp0 (event_type, "kline") != 0)
     return TRUE;
 
@@ -240,7 +204,7 @@ lode_candle_parse_bybit (const char   *text,
 
   *out_kind = LODE_WS_FRAME_IGNORED;
 
-  if ((root = parse_text (text, length, error)) == NULL ||
+  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
       (object = lode_json_node_object (root, _("a Bybit message"), error)) == NULL ||
       !lode_json_member_string (object, "op", FALSE, &op, error) ||
       !lode_json_member_string (object, "topic", FALSE, &topic, error))
@@ -362,7 +326,7 @@ lode_candle_parse_okx (const char   *text,
       return TRUE;
     }
 
-  if ((root = parse_text (text, length, error)) == NULL ||
+  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
       (object = lode_json_node_object (root, _("an OKX message"), error)) == NULL ||
       !lode_json_member_string (object, "event", FALSE, &event, error))
     return FALSE;
@@ -456,7 +420,7 @@ lode_candle_parse_hyperliquid (const char   *text,
 
   *out_kind = LODE_WS_FRAME_IGNORED;
 
-  if ((root = parse_text (text, length, error)) == NULL ||
+  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
       (object = lode_json_node_object (root, _("a Hyperliquid message"), error)) == NULL ||
       !lode_json_member_string (object, "channel", TRUE, &channel, error))
     return FALSE;

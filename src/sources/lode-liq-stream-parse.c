@@ -55,16 +55,6 @@ lookup_symbol (LodeLiqSymbols *symbols,
   return TRUE;
 }
 
-static JsonNode *
-parse_text (const char  *text,
-            gsize        length,
-            GError     **error)
-{
-  g_autoptr(GBytes) bytes = g_bytes_new_static (text, length);
-
-  return lode_json_parse_bytes (bytes, error);
-}
-
 static gboolean
 positive (double      value,
           const char *what,
@@ -85,15 +75,6 @@ unknown_side (const char  *side,
   g_set_error (error, LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_PARSE,
                _("Liquidation with an unknown side “%s”"), side != NULL ? side : "");
   return FALSE;
-}
-
-static void
-venue_error (GError     **error,
-             const char  *venue,
-             gint64       code,
-             const char  *message)
-{
-  lode_ws_set_venue_error (error, venue, code, message);
 }
 
 /* ---- Binance ------------------------------------------------------------ */
@@ -175,8 +156,6 @@ lode_liq_parse_binance (const char      *text,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
   JsonObject *object;
-  JsonObject *error_object;
-  JsonNode *error_node;
   const char *event_type = NULL;
 
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
@@ -184,41 +163,17 @@ lode_liq_parse_binance (const char      *text,
 
   *out_kind = LODE_LIQ_FRAME_IGNORED;
 
-  if ((root = parse_text (text, length, error)) == NULL ||
+  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
       (object = lode_json_node_object (root, _("a Binance message"), error)) == NULL)
     return FALSE;
 
-  /* Stream mode wraps every event. */
-  if (json_object_has_member (object, "stream") && json_object_has_member (object, "data"))
-    {
-      if ((object = lode_json_member_object (object, "data", error)) == NULL)
-        return FALSE;
-    }
-
-  error_node = json_object_get_member (object, "error");
-  error_object = error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node)
-                 ? json_node_get_object (error_node) : NULL;
-  if (error_object != NULL ||
-      (json_object_has_member (object, "code") && json_object_has_member (object, "msg")))
-    {
-      JsonObject *o = error_object != NULL ? error_object : object;
-      double code = 0;
-      const char *msg = NULL;
-
-      lode_json_member_number (o, "code", FALSE, &code, NULL);
-      lode_json_member_string (o, "msg", FALSE, &msg, NULL);
-      venue_error (error, "Binance", lode_json_error_code (code), msg);
-      return FALSE;
-    }
-
-  if (json_object_has_member (object, "result") && json_object_has_member (object, "id"))
+  if (!lode_ws_binance_event (object, &object, &event_type, error))
+    return FALSE;
+  if (object == NULL)
     {
       *out_kind = LODE_LIQ_FRAME_SUBSCRIBED;
       return TRUE;
     }
-
-  if (!lode_json_member_string (object, "e", FALSE, &event_type, error))
-    return FALSE;
   if (g_strcmp0 (event_type, "forceOrder") != 0)
     return TRUE;
 
@@ -298,7 +253,7 @@ lode_liq_parse_bybit (const char      *text,
 
   *out_kind = LODE_LIQ_FRAME_IGNORED;
 
-  if ((root = parse_text (text, length, error)) == NULL ||
+  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
       (object = lode_json_node_object (root, _("a Bybit message"), error)) == NULL ||
       !lode_json_member_string (object, "op", FALSE, &op, error) ||
       !lode_json_member_string (object, "topic", FALSE, &topic, error))
@@ -315,7 +270,7 @@ lode_liq_parse_bybit (const char      *text,
           json_node_get_value_type (success) == G_TYPE_BOOLEAN &&
           !json_node_get_boolean (success))
         {
-          venue_error (error, "Bybit", 0, ret_msg);
+          lode_ws_set_venue_error (error, "Bybit", 0, ret_msg);
           return FALSE;
         }
 
@@ -432,7 +387,7 @@ lode_liq_parse_okx (const char      *text,
       return TRUE;
     }
 
-  if ((root = parse_text (text, length, error)) == NULL ||
+  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
       (object = lode_json_node_object (root, _("an OKX message"), error)) == NULL ||
       !lode_json_member_string (object, "event", FALSE, &event, error))
     return FALSE;
@@ -446,7 +401,7 @@ lode_liq_parse_okx (const char      *text,
 
           lode_json_member_number (object, "code", FALSE, &code, NULL);
           lode_json_member_string (object, "msg", FALSE, &msg, NULL);
-          venue_error (error, "OKX", lode_json_error_code (code), msg);
+          lode_ws_set_venue_error (error, "OKX", lode_json_error_code (code), msg);
           return FALSE;
         }
 

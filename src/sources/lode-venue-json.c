@@ -87,6 +87,16 @@ has_one_value (const char *data,
 }
 
 JsonNode *
+lode_json_parse_text (const char  *text,
+                      gsize        length,
+                      GError     **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, length);
+
+  return lode_json_parse_bytes (bytes, error);
+}
+
+JsonNode *
 lode_json_parse_bytes (GBytes  *body,
                        GError **error)
 {

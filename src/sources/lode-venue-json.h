@@ -15,6 +15,10 @@ G_BEGIN_DECLS
  * are rejected. @what names the value in messages ("kline row 3", …). */
 
 /* Parses @body as JSON; the root, or a PARSE error. */
+/* The same on text that need not be NUL-terminated (a websocket frame). */
+JsonNode   *lode_json_parse_text       (const char   *text,
+                                        gsize         length,
+                                        GError      **error);
 JsonNode   *lode_json_parse_bytes      (GBytes       *body,
                                         GError      **error);
 

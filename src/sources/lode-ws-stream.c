@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "lode-venue-json.h"
 #include "lode-ws-stream.h"
 
 #define DEFAULT_BACKOFF_BASE_MS   1000
@@ -853,6 +854,49 @@ lode_ws_binance_market_url (const char *base_url,
     return g_strconcat (base, "/market/ws/", stream, NULL);
 
   return g_strconcat (base, "/ws/", stream, NULL);
+}
+
+gboolean
+lode_ws_binance_event (JsonObject  *object,
+                       JsonObject **event,
+                       const char **event_type,
+                       GError     **error)
+{
+  JsonNode *error_node;
+  JsonObject *error_object;
+
+  *event = NULL;
+  *event_type = NULL;
+
+  if (json_object_has_member (object, "stream") && json_object_has_member (object, "data"))
+    {
+      if ((object = lode_json_member_object (object, "data", error)) == NULL)
+        return FALSE;
+    }
+
+  error_node = json_object_get_member (object, "error");
+  error_object = error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node)
+                 ? json_node_get_object (error_node) : NULL;
+  if (error_object != NULL ||
+      (json_object_has_member (object, "code") && json_object_has_member (object, "msg")))
+    {
+      JsonObject *o = error_object != NULL ? error_object : object;
+      double code = 0;
+      const char *msg = NULL;
+
+      lode_json_member_number (o, "code", FALSE, &code, NULL);
+      lode_json_member_string (o, "msg", FALSE, &msg, NULL);
+      lode_ws_set_venue_error (error, "Binance", lode_json_error_code (code), msg);
+      return FALSE;
+    }
+
+  if (json_object_has_member (object, "result") && json_object_has_member (object, "id"))
+    return TRUE;
+
+  if (!lode_json_member_string (object, "e", FALSE, event_type, error))
+    return FALSE;
+  *event = object;
+  return TRUE;
 }
 
 void

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "lode-source-error.h"
 
@@ -152,6 +153,16 @@ guint               lode_ws_stream_get_generation    (LodeWsStream    *self);
  * carries the /public streams (exchange-apis.md §1.9). */
 char               *lode_ws_binance_market_url       (const char      *base_url,
                                                       const char      *stream);
+
+/* Binance's frame envelope (exchange-apis.md §1.6, §1.9): stream mode
+ * wraps each event in {"stream", "data"}; {"error": {…}} or {"code",
+ * "msg"} is the venue refusing (an error, FALSE); {"result", "id"}
+ * acknowledges a subscription (*event NULL). Otherwise *event is the event
+ * object and *event_type its "e" member (NULL when absent). */
+gboolean            lode_ws_binance_event            (JsonObject      *object,
+                                                      JsonObject     **event,
+                                                      const char     **event_type,
+                                                      GError         **error);
 
 /* A venue's refusal of a subscription as LODE_SOURCE_ERROR_VENUE (@code 0
  * = none given). */
