@@ -284,6 +284,7 @@ try_open (const char  *path,
   gint64 version = 0;
   gint64 n_objects = 0;
   gint64 n_tables = 0;
+  gint64 deadline;
   OpenStatus status;
   int rc;
 
@@ -318,11 +319,18 @@ try_open (const char  *path,
       goto fail;
     }
 
-  if ((rc = query_one (db, "PRAGMA application_id", NULL, &app_id)) != SQLITE_OK ||
+  /* One read transaction, so the three answers come from the same moment:
+   * another process setting up a new file commits its tables, id and
+   * version at once, and reading them apart could see the tables without
+   * the id and take the file for a foreign one. */
+  if ((rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK ||
+      (rc = query_one (db, "PRAGMA application_id", NULL, &app_id)) != SQLITE_OK ||
       (rc = query_one (db, "PRAGMA user_version", NULL, &version)) != SQLITE_OK ||
-      (rc = query_one (db, "SELECT count(*) FROM sqlite_master", NULL, &n_objects)) != SQLITE_OK)
+      (rc = query_one (db, "SELECT count(*) FROM sqlite_master", NULL, &n_objects)) != SQLITE_OK ||
+      (rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
     {
       status = fail_open (db, rc, _("reading the schema"), error);
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       goto fail;
     }
 
@@ -359,7 +367,18 @@ try_open (const char  *path,
    * NORMAL it would survive the process only). A transaction that was not
    * committed has no commit frame and is ignored at the next open. Never
    * OFF: this is the only copy of OI history the venues no longer serve. */
-  rc = query_one (db, "PRAGMA journal_mode = WAL", &journal_mode, NULL);
+  deadline = g_get_monotonic_time () + (gint64) busy_timeout_ms * 1000;
+  while ((rc = query_one (db, "PRAGMA journal_mode = WAL", &journal_mode, NULL)) != SQLITE_OK &&
+         (rc & 0xff) == SQLITE_BUSY && g_get_monotonic_time () < deadline)
+    {
+      /* Two connections switching a new file to WAL at the same moment
+       * both hold a read lock and want the write lock; SQLite answers one
+       * of them SQLITE_BUSY at once, without the busy handler, rather than
+       * deadlock. The other finishes quickly: try again until the busy
+       * timeout. */
+      g_clear_pointer (&journal_mode, g_free);
+      g_usleep (5 * 1000);
+    }
   if (rc != SQLITE_OK)
     {
       status = fail_open (db, rc, _("setting up the journal"), error);
