@@ -152,20 +152,31 @@ typedef struct
   double  *weight;
 } Kernels;
 
-static double row_sigma    (double       price_min,
-                           double       delta,
-                           guint        r);
-static void   smooth_exact (float       *cells,
-                           guint        columns,
-                           guint        rows,
-                           double       price_min,
-                           double       delta,
-                           CellHist    *hist);
-static void kernels_init  (Kernels *k,
-                           guint    rows,
-                           double   price_min,
-                           double   delta);
-static void kernels_clear (Kernels *k);
+/* Where accumulate_model() applies the §6 smoothing, if at all: to each
+ * column's changes before the sums (wide kernels, few rows change), or to
+ * each tile of finished cells along its rows while it is still in cache
+ * (narrow kernels, nearly every row changes). */
+typedef enum
+{
+  SMOOTH_NONE,
+  SMOOTH_CHANGES,
+  SMOOTH_TILES,
+} Smoothing;
+
+static double row_sigma     (double         price_min,
+                             double         delta,
+                             guint          r);
+static void   smooth_exact  (float         *cells,
+                             guint          columns,
+                             gsize          stride,
+                             guint          rows,
+                             const Kernels *k,
+                             CellHist      *hist);
+static void   kernels_init  (Kernels       *k,
+                             guint          rows,
+                             double         price_min,
+                             double         delta);
+static void   kernels_clear (Kernels       *k);
 
 /* row_of_price(), row @rows for a price outside the view. x = (price −
  * price_min) / δ is the row up to @eps (the rounding of the price, the
@@ -416,8 +427,8 @@ sweep_tile (const double *restrict vd,
 
 /* Writes (or, if @add, adds) @model's §5 grid for the columns whose
  * snapshots are @bcol (one per column, ascending; < 0 or ≥ n = empty) into
- * @out, keeping only the sides @mode shows, smoothed (§6) if @kernels is
- * not NULL.
+ * @out, keeping only the sides @mode shows, smoothed (§6) with @kernels
+ * as @smoothing says.
  *
  * §10: one difference array per row over the columns, then a prefix sum,
  * then the per-column factor, a tile of TILE columns at a time: the
@@ -449,18 +460,21 @@ sweep_tile (const double *restrict vd,
  * and a cell with none is exactly 0.
  *
  * §6 smoothing is linear and commutes with the prefix sums over columns:
- * each column's difference is smoothed (only its rows that changed are
- * spread, O(changed rows · 6σ), exact for any σ), then summed as above. A
- * smoothed cell is exactly 0 when no live level lies within its row's
- * reach, which the counts, spread the same way, tell.
+ * with SMOOTH_CHANGES each column's difference is smoothed (only its rows
+ * that changed are spread, O(changed rows · 6σ), exact for any σ), then
+ * summed as above. A smoothed cell is exactly 0 when no live level lies
+ * within its row's reach, which the counts, spread the same way, tell.
+ * With SMOOTH_TILES (not with @add) each tile's cells are smoothed as soon
+ * as they are written, the same cells as smoothing the whole grid after.
  *
  * If @hist is not NULL (and @add FALSE), the cells written are counted in
- * it as well; empty columns are not. */
+ * it as well (after smoothing); empty columns are not. */
 static void
 accumulate_model (const LodeLiqModel    *model,
                   const gssize          *bcol,
                   const LodeHeatmapView *view,
                   const Kernels         *kernels,
+                  Smoothing              smoothing,
                   gboolean               add,
                   float                 *out,
                   CellHist              *hist)
@@ -498,7 +512,7 @@ accumulate_model (const LodeLiqModel    *model,
                                        * the levels outside the view */
   g_autofree double *vdiff = NULL;    /* RING × stride, column-major */
   g_autofree gint32 *cdiff = NULL;    /* live counts */
-  g_autofree double *sdiff = NULL;    /* @kernels: a tile of vdiff smoothed */
+  g_autofree double *sdiff = NULL;    /* SMOOTH_CHANGES: a tile of vdiff smoothed */
   g_autofree gint32 *scdiff = NULL;
   g_autofree double *sum = NULL;      /* per row */
   g_autofree double *live = NULL;
@@ -622,7 +636,7 @@ accumulate_model (const LodeLiqModel    *model,
   for (guint q = 0; q < n_tiles; q++)
     head[q] = 0;
 
-  if (kernels != NULL)
+  if (smoothing == SMOOTH_CHANGES)
     {
       sdiff = g_new0 (double, (gsize) stride * TILE);
       scdiff = g_new0 (gint32, (gsize) stride * TILE);
@@ -789,7 +803,7 @@ accumulate_model (const LodeLiqModel    *model,
             }
         }
 
-      if (kernels != NULL)
+      if (smoothing == SMOOTH_CHANGES)
         {
           /* Smoothed: spread each changed row of each column
            * (in any order: a row's change and its count's go together). */
@@ -821,7 +835,10 @@ accumulate_model (const LodeLiqModel    *model,
       else
         {
           sweep_tile (vdiff + (gsize) slot0 * stride, cdiff + (gsize) slot0 * stride, stride, R, width,
-                      col_carry + c0, col_factor + c0, sum, live, out + c0, C, add, hist);
+                      col_carry + c0, col_factor + c0, sum, live, out + c0, C, add,
+                      smoothing == SMOOTH_TILES ? NULL : hist);
+          if (smoothing == SMOOTH_TILES)
+            smooth_exact (out + c0, width, C, R, kernels, hist);
           memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
           memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (gint32));
         }
@@ -901,26 +918,23 @@ view_is_valid (const LodeHeatmapView *view)
 
 /* §6 σ in rows is 0.1 % of the price over δ. Up to SMOOTH_AFTER_REACH
  * (⌊3σ⌋ rows, as in a view of months or more) nearly every row changes
- * from one column to the next, and the finished grid is smoothed along its
- * rows in float, many columns to a vector. Wider kernels (zoomed views,
- * where few rows change) are spread per column from the changes, at a cost
- * that does not grow with σ. Both are exact. */
+ * from one column to the next, and the finished cells are smoothed along
+ * their rows in float, many columns to a vector. Wider kernels (zoomed
+ * views, where few rows change) are spread per column from the changes, at
+ * a cost that does not grow with σ. Both are exact. */
 #define SMOOTH_AFTER_REACH 8
 
-static gboolean
-smooth_after (const LodeHeatmapView *view)
+static Smoothing
+smoothing_of (const LodeHeatmapView *view)
 {
   double delta = (view->price_max - view->price_min) / view->rows;
   double top = MAX (row_sigma (view->price_min, delta, 0),
                     row_sigma (view->price_min, delta, view->rows - 1));
 
-  return view->mode == LODE_RENDER_MODE_SMOOTHED && floor (3.0 * top) <= SMOOTH_AFTER_REACH;
-}
+  if (view->mode != LODE_RENDER_MODE_SMOOTHED)
+    return SMOOTH_NONE;
 
-static gboolean
-smooth_per_column (const LodeHeatmapView *view)
-{
-  return view->mode == LODE_RENDER_MODE_SMOOTHED && !smooth_after (view);
+  return floor (3.0 * top) <= SMOOTH_AFTER_REACH ? SMOOTH_TILES : SMOOTH_CHANGES;
 }
 
 LodeHeatmap *
@@ -931,6 +945,7 @@ lode_heatmap_compute (const LodeLiqModel    *model,
   g_autofree gssize *bcol = NULL;
   Kernels kernels = { NULL, };
   g_autofree CellHist *hist = NULL;
+  Smoothing smoothing;
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (view != NULL, NULL);
@@ -942,15 +957,12 @@ lode_heatmap_compute (const LodeLiqModel    *model,
     bcol[c] = lode_heatmap_view_get_candle (view, c);
 
   hist = g_new0 (CellHist, 1);
-  if (smooth_per_column (view))
+  smoothing = smoothing_of (view);
+  if (smoothing != SMOOTH_NONE)
     kernels_init (&kernels, view->rows, view->price_min,
                   (view->price_max - view->price_min) / view->rows);
-  accumulate_model (model, bcol, view, kernels.weight != NULL ? &kernels : NULL,
-                    FALSE, self->cells, smooth_after (view) ? NULL : hist);
+  accumulate_model (model, bcol, view, &kernels, smoothing, FALSE, self->cells, hist);
   kernels_clear (&kernels);
-  if (smooth_after (view))
-    smooth_exact (self->cells, view->columns, view->rows, view->price_min,
-                  (view->price_max - view->price_min) / view->rows, hist);
   finish (self, hist);
 
   return g_steal_pointer (&self);
@@ -967,6 +979,7 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
   Kernels kernels = { NULL, };
   const LodeMarket *primary;
   gsize n0;
+  Smoothing smoothing;
 
   g_return_val_if_fail (models != NULL && n_models > 0, NULL);
   g_return_val_if_fail (view != NULL, NULL);
@@ -981,11 +994,13 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
   primary = lode_liq_model_get_market (models[0]);
   n0 = lode_market_get_n_candles (primary);
   /* §6 smoothing is linear: per column, each venue's grid is smoothed on
-   * its own. */
-  if (smooth_per_column (view))
+   * its own; by tiles, the sum of the venues' grids is, once made. */
+  smoothing = smoothing_of (view);
+  if (smoothing != SMOOTH_NONE)
     kernels_init (&kernels, view->rows, view->price_min,
                   (view->price_max - view->price_min) / view->rows);
-  accumulate_model (models[0], bcol, view, kernels.weight != NULL ? &kernels : NULL,
+  accumulate_model (models[0], bcol, view, &kernels,
+                    smoothing == SMOOTH_CHANGES ? SMOOTH_CHANGES : SMOOTH_NONE,
                     FALSE, self->cells, NULL);
 
   /* §9: another venue shows its last snapshot closed by the close of the
@@ -1005,21 +1020,21 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
                                                     lode_market_get_candle (primary, bcol[c])->time_ms
                                                     + lode_market_get_interval_ms (primary));
         }
-      accumulate_model (models[m], bother, view, kernels.weight != NULL ? &kernels : NULL,
+      accumulate_model (models[m], bother, view, &kernels,
+                        smoothing == SMOOTH_CHANGES ? SMOOTH_CHANGES : SMOOTH_NONE,
                         TRUE, self->cells, NULL);
     }
 
-  kernels_clear (&kernels);
-  if (smooth_after (view))
+  if (smoothing == SMOOTH_TILES)
     {
       g_autofree CellHist *hist = g_new0 (CellHist, 1);
 
-      smooth_exact (self->cells, view->columns, view->rows, view->price_min,
-                    (view->price_max - view->price_min) / view->rows, hist);
+      smooth_exact (self->cells, view->columns, view->columns, view->rows, &kernels, hist);
       finish (self, hist);
     }
   else
     finish (self, NULL);
+  kernels_clear (&kernels);
 
   return g_steal_pointer (&self);
 }
@@ -1146,66 +1161,47 @@ add_scaled (float       *restrict dst,
     dst[c] += w * src[c];
 }
 
-/* Exact, in place: destination rows in order, each gathered from the
- * source rows within the largest radius, with the source rows it has
- * already overwritten kept in a ring of max_radius + 1 rows.
- * O(R · 6σ · C), and no copy of the grid. */
+/* Exact, in place, for @columns columns of rows @stride floats apart:
+ * destination rows in order, each gathered from the source rows within the
+ * largest reach of @k, with the source rows it has already overwritten
+ * kept in a ring of max_reach + 1 rows. O(R · 6σ · C), and no copy of the
+ * grid. A run of columns is smoothed on its own as it would be in the
+ * whole grid (the rows are independent columns apart). */
 static void
-smooth_exact (float    *cells,
-              guint     columns,
-              guint     rows,
-              double    price_min,
-              double    delta,
-              CellHist *hist)
+smooth_exact (float         *cells,
+              guint          columns,
+              gsize          stride,
+              guint          rows,
+              const Kernels *k,
+              CellHist      *hist)
 {
-  g_autofree guint *radius = g_new (guint, rows);
-  g_autofree double **kernel = g_new0 (double *, rows);
   g_autofree gboolean *nonzero = g_new (gboolean, rows);
   g_autofree float *ring = NULL;
   g_autofree float *acc = g_new (float, columns);
-  g_autofree double *g = NULL;
-  gsize capacity = 0;
-  guint max_radius = 0;
+  guint max_reach = 0;
   guint ring_rows;
 
   for (guint r = 0; r < rows; r++)
     {
-      const float *in = cells + (gsize) r * columns;
-      double sigma = row_sigma (price_min, delta, r);
-      guint full = (guint) floor (3.0 * sigma);
-      double sum;
+      const float *in = cells + r * stride;
 
       nonzero[r] = FALSE;
       for (guint c = 0; c < columns && !nonzero[r]; c++)
         nonzero[r] = in[c] != 0;
-
-      /* Offsets past the view are never used (but count in the sum). */
-      radius[r] = MIN (full, rows - 1);
-      max_radius = MAX (max_radius, radius[r]);
-      if (!nonzero[r])
-        continue;
-      if (full + 1 > capacity)
-        {
-          capacity = full + 1;
-          g = g_renew (double, g, capacity);
-        }
-      sum = half_kernel (sigma, full, g);
-      kernel[r] = g_new (double, radius[r] + 1);
-      for (guint o = 0; o <= radius[r]; o++)
-        kernel[r][o] = g[o] / sum;
+      max_reach = MAX (max_reach, k->reach[r]);
     }
 
-  ring_rows = max_radius + 1;
+  ring_rows = max_reach + 1;
   ring = g_new (float, (gsize) ring_rows * columns);
 
   for (guint t = 0; t < rows; t++)
     {
-      guint lo = t > max_radius ? t - max_radius : 0;
-      guint hi = MIN (rows - 1, t + max_radius);
+      guint lo = t > max_reach ? t - max_reach : 0;
+      guint hi = MIN (rows - 1, t + max_reach);
       gboolean any = FALSE;
 
       memcpy (ring + (gsize) (t % ring_rows) * columns,
-              cells + (gsize) t * columns, columns * sizeof (float));
+              cells + t * stride, columns * sizeof (float));
       memset (acc, 0, columns * sizeof (float));
 
       for (guint r = lo; r <= hi; r++)
@@ -1213,25 +1209,22 @@ smooth_exact (float    *cells,
           guint o = r > t ? r - t : t - r;
           const float *in;
 
-          if (!nonzero[r] || o > radius[r])
+          if (!nonzero[r] || o > k->reach[r])
             continue;
           in = r <= t ? ring + (gsize) (r % ring_rows) * columns
-                      : cells + (gsize) r * columns;
-          add_scaled (acc, in, (float) kernel[r][o], columns);
+                      : cells + r * stride;
+          add_scaled (acc, in, (float) k->weight[k->offset[r] + k->reach[r] + o], columns);
           any = TRUE;
         }
 
       if (any)
-        memcpy (cells + (gsize) t * columns, acc, columns * sizeof (float));
+        memcpy (cells + t * stride, acc, columns * sizeof (float));
       else
-        memset (cells + (gsize) t * columns, 0, columns * sizeof (float));
+        memset (cells + t * stride, 0, columns * sizeof (float));
       if (hist != NULL && any)
         for (guint c = 0; c < columns; c++)
           hist_add (hist->bins[c % HIST_COPIES], acc[c]);
     }
-
-  for (guint r = 0; r < rows; r++)
-    g_free (kernel[r]);
 }
 
 /* Exact for every σ (the heatmap itself smooths its columns as it makes
@@ -1243,12 +1236,16 @@ lode_heatmap_smooth_rows (float  *cells,
                           double  price_min,
                           double  price_max)
 {
+  Kernels k;
+
   g_return_if_fail (cells != NULL || columns == 0 || rows == 0);
 
   if (columns == 0 || rows == 0 || !(price_max > price_min))
     return;
 
-  smooth_exact (cells, columns, rows, price_min, (price_max - price_min) / rows, NULL);
+  kernels_init (&k, rows, price_min, (price_max - price_min) / rows);
+  smooth_exact (cells, columns, columns, rows, &k, NULL);
+  kernels_clear (&k);
 }
 
 /* Maps a float to a key whose unsigned order is the float order. */
