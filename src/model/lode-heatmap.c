@@ -111,32 +111,6 @@ typedef struct
   double  w[BUCKET_CHUNK];
 } BucketChunk;
 
-/* §6 reference: a histogram of the grid's positive cells by the top bits
- * of their IEEE representation (exponent and one bit of mantissa; the
- * order of positive floats is the order of their bits), made as the cells
- * are written, in HIST_COPIES copies (by row of a group of four and by
- * column parity) so that neighbouring cells, which tend to share a bin, do
- * not queue on one counter. */
-#define HIST_SHIFT 22
-#define HIST_BINS (1u << (31 - HIST_SHIFT))
-#define HIST_COPIES 8
-#define MID_MASK ((1u << (HIST_SHIFT - 10)) - 1)
-
-typedef struct
-{
-  guint32 bins[HIST_COPIES][HIST_BINS];
-} CellHist;
-
-static inline void
-hist_add (guint32 *bins,
-          float    x)
-{
-  guint32 bits;
-
-  memcpy (&bits, &x, sizeof bits);
-  bins[bits >> HIST_SHIFT] += bits != 0;
-}
-
 /* Levels examined per batch of the filter below (a multiple of
  * LODE_LEVEL_GROUP). */
 #define BATCH (4 * LODE_LEVEL_GROUP)
@@ -170,8 +144,7 @@ static void   smooth_exact  (float         *cells,
                              guint          columns,
                              gsize          stride,
                              guint          rows,
-                             const Kernels *k,
-                             CellHist      *hist);
+                             const Kernels *k);
 static void   kernels_init  (Kernels       *k,
                              guint          rows,
                              double         price_min,
@@ -217,6 +190,7 @@ typedef double LodeDouble2 __attribute__ ((vector_size (16)));
 typedef gint64 LodeInt2 __attribute__ ((vector_size (16)));
 typedef float LodeFloat2 __attribute__ ((vector_size (8)));
 typedef gint32 LodeInt32x2 __attribute__ ((vector_size (8)));
+typedef float LodeFloat4 __attribute__ ((vector_size (16)));
 typedef gint32 LodeInt4 __attribute__ ((vector_size (16)));
 
 /* row_or_past() of two prices at once, in two-lane vectors; the same
@@ -343,8 +317,7 @@ sweep_tile (const double *restrict vd,
             double       *restrict live,
             float        *restrict out,
             gsize                  columns,
-            gboolean               add,
-            CellHist     *restrict hist)
+            gboolean               add)
 {
   guint r = 0;
 
@@ -385,15 +358,6 @@ sweep_tile (const double *restrict vd,
               d2[t] = x23[0];
               d3[t] = x23[1];
             }
-          if (hist != NULL)
-            {
-              guint32 (*bins)[HIST_BINS] = hist->bins + 4 * (t & 1);
-
-              hist_add (bins[0], x01[0]);
-              hist_add (bins[1], x01[1]);
-              hist_add (bins[2], x23[0]);
-              hist_add (bins[3], x23[1]);
-            }
         }
       memcpy (sum + r, &s01, sizeof s01);
       memcpy (sum + r + 2, &s23, sizeof s23);
@@ -418,8 +382,6 @@ sweep_tile (const double *restrict vd,
             d[t] += x;
           else
             d[t] = x;
-          if (hist != NULL)
-            hist_add (hist->bins[t % HIST_COPIES], x);
         }
       sum[r] = s;
       live[r] = m;
@@ -466,10 +428,7 @@ sweep_tile (const double *restrict vd,
  * summed as above. A smoothed cell is exactly 0 when no live level lies
  * within its row's reach, which the counts, spread the same way, tell.
  * With SMOOTH_TILES (not with @add) each tile's cells are smoothed as soon
- * as they are written, the same cells as smoothing the whole grid after.
- *
- * If @hist is not NULL (and @add FALSE), the cells written are counted in
- * it as well (after smoothing); empty columns are not. */
+ * as they are written, the same cells as smoothing the whole grid after. */
 static void
 accumulate_model (const LodeLiqModel    *model,
                   const gssize          *bcol,
@@ -477,8 +436,7 @@ accumulate_model (const LodeLiqModel    *model,
                   const Kernels         *kernels,
                   Smoothing              smoothing,
                   gboolean               add,
-                  float                 *out,
-                  CellHist              *hist)
+                  float                 *out)
 {
   const guint C = view->columns;
   const guint R = view->rows;
@@ -829,17 +787,16 @@ accumulate_model (const LodeLiqModel    *model,
           memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
           memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (gint32));
           sweep_tile (sdiff, scdiff, stride, R, width, col_carry + c0, col_factor + c0,
-                      sum, live, out + c0, C, add, hist);
+                      sum, live, out + c0, C, add);
           memset (sdiff, 0, (gsize) stride * width * sizeof (double));
           memset (scdiff, 0, (gsize) stride * width * sizeof (gint32));
         }
       else
         {
           sweep_tile (vdiff + (gsize) slot0 * stride, cdiff + (gsize) slot0 * stride, stride, R, width,
-                      col_carry + c0, col_factor + c0, sum, live, out + c0, C, add,
-                      smoothing == SMOOTH_TILES ? NULL : hist);
+                      col_carry + c0, col_factor + c0, sum, live, out + c0, C, add);
           if (smoothing == SMOOTH_TILES)
-            smooth_exact (out + c0, width, C, R, kernels, hist);
+            smooth_exact (out + c0, width, C, R, kernels);
           memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
           memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (gint32));
         }
@@ -880,29 +837,19 @@ heatmap_new (const LodeHeatmapView *view)
   return self;
 }
 
-static double percentile_and_max  (const float    *values,
-                                   gsize           n,
-                                   double          q,
-                                   float          *max_out);
-static double percentile_of_cells (const float    *cells,
-                                   gsize           n,
-                                   double          q,
-                                   const CellHist *hist,
-                                   float          *max_out);
+static double percentile_and_max (const float *values,
+                                  gsize        n,
+                                  double       q,
+                                  float       *max_out);
 
-/* §6: the reference value and the largest cell, from the histogram made
- * with the cells if there is one. */
+/* §6: the reference value and the largest cell. */
 static void
-finish (LodeHeatmap    *self,
-        const CellHist *hist)
+finish (LodeHeatmap *self)
 {
-  gsize n = (gsize) self->columns * self->rows;
   float max;
 
-  if (hist != NULL)
-    self->reference = percentile_of_cells (self->cells, n, 0.99, hist, &max);
-  else
-    self->reference = percentile_and_max (self->cells, n, 0.99, &max);
+  self->reference = percentile_and_max (self->cells, (gsize) self->columns * self->rows,
+                                        0.99, &max);
   self->max = max;
 }
 
@@ -945,7 +892,6 @@ lode_heatmap_compute (const LodeLiqModel    *model,
   g_autoptr(LodeHeatmap) self = NULL;
   g_autofree gssize *bcol = NULL;
   Kernels kernels = { NULL, };
-  g_autofree CellHist *hist = NULL;
   Smoothing smoothing;
 
   g_return_val_if_fail (model != NULL, NULL);
@@ -957,14 +903,13 @@ lode_heatmap_compute (const LodeLiqModel    *model,
   for (guint c = 0; c < view->columns; c++)
     bcol[c] = lode_heatmap_view_get_candle (view, c);
 
-  hist = g_new0 (CellHist, 1);
   smoothing = smoothing_of (view);
   if (smoothing != SMOOTH_NONE)
     kernels_init (&kernels, view->rows, view->price_min,
                   (view->price_max - view->price_min) / view->rows);
-  accumulate_model (model, bcol, view, &kernels, smoothing, FALSE, self->cells, hist);
+  accumulate_model (model, bcol, view, &kernels, smoothing, FALSE, self->cells);
   kernels_clear (&kernels);
-  finish (self, hist);
+  finish (self);
 
   return g_steal_pointer (&self);
 }
@@ -1002,7 +947,7 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
                   (view->price_max - view->price_min) / view->rows);
   accumulate_model (models[0], bcol, view, &kernels,
                     smoothing == SMOOTH_CHANGES ? SMOOTH_CHANGES : SMOOTH_NONE,
-                    FALSE, self->cells, NULL);
+                    FALSE, self->cells);
 
   /* §9: another venue shows its last snapshot closed by the close of the
    * primary's candle b_c (its own candles, OI and λ). */
@@ -1023,19 +968,13 @@ lode_heatmap_compute_merged (LodeLiqModel   *const *models,
         }
       accumulate_model (models[m], bother, view, &kernels,
                         smoothing == SMOOTH_CHANGES ? SMOOTH_CHANGES : SMOOTH_NONE,
-                        TRUE, self->cells, NULL);
+                        TRUE, self->cells);
     }
 
   if (smoothing == SMOOTH_TILES)
-    {
-      g_autofree CellHist *hist = g_new0 (CellHist, 1);
-
-      smooth_exact (self->cells, view->columns, view->columns, view->rows, &kernels, hist);
-      finish (self, hist);
-    }
-  else
-    finish (self, NULL);
+    smooth_exact (self->cells, view->columns, view->columns, view->rows, &kernels);
   kernels_clear (&kernels);
+  finish (self);
 
   return g_steal_pointer (&self);
 }
@@ -1137,29 +1076,43 @@ kernels_clear (Kernels *k)
   g_clear_pointer (&k->weight, g_free);
 }
 
-/* dst[0 .. n) += w · src[0 .. n), eight lanes at a time: the build's -O2
- * only vectorises loops whose trip count needs no scalar remainder. */
-typedef float LodeFloat8 __attribute__ ((vector_size (32)));
-
-static inline void
-add_scaled (float       *restrict dst,
-            const float *restrict src,
-            float                 w,
-            guint                 n)
+/* One destination row: dst[c] = Σ_j w[j] · src[j][c], summed in the order
+ * of j from 0 in float, eight columns at a time in two SSE2 registers (the
+ * build's -O2 only vectorises loops whose trip count needs no scalar
+ * remainder, and keeps a wider vector in memory). */
+static void
+gather_row (float              *restrict dst,
+            const float *const *restrict src,
+            const float        *restrict w,
+            guint                        n_src,
+            guint                        columns)
 {
   guint c = 0;
 
-  for (; c + 8 <= n; c += 8)
+  for (; c + 8 <= columns; c += 8)
     {
-      LodeFloat8 d, x;
+      LodeFloat4 acc0 = { 0, }, acc1 = { 0, };
 
-      memcpy (&d, dst + c, sizeof d);
-      memcpy (&x, src + c, sizeof x);
-      d += w * x;
-      memcpy (dst + c, &d, sizeof d);
+      for (guint j = 0; j < n_src; j++)
+        {
+          LodeFloat4 x0, x1;
+
+          memcpy (&x0, src[j] + c, sizeof x0);
+          memcpy (&x1, src[j] + c + 4, sizeof x1);
+          acc0 += w[j] * x0;
+          acc1 += w[j] * x1;
+        }
+      memcpy (dst + c, &acc0, sizeof acc0);
+      memcpy (dst + c + 4, &acc1, sizeof acc1);
     }
-  for (; c < n; c++)
-    dst[c] += w * src[c];
+  for (; c < columns; c++)
+    {
+      float acc = 0;
+
+      for (guint j = 0; j < n_src; j++)
+        acc += w[j] * src[j][c];
+      dst[c] = acc;
+    }
 }
 
 /* Exact, in place, for @columns columns of rows @stride floats apart:
@@ -1173,12 +1126,12 @@ smooth_exact (float         *cells,
               guint          columns,
               gsize          stride,
               guint          rows,
-              const Kernels *k,
-              CellHist      *hist)
+              const Kernels *k)
 {
   g_autofree gboolean *nonzero = g_new (gboolean, rows);
   g_autofree float *ring = NULL;
-  g_autofree float *acc = g_new (float, columns);
+  g_autofree const float **src = NULL;
+  g_autofree float *w = NULL;
   guint max_reach = 0;
   guint ring_rows;
 
@@ -1194,37 +1147,35 @@ smooth_exact (float         *cells,
 
   ring_rows = max_reach + 1;
   ring = g_new (float, (gsize) ring_rows * columns);
+  src = g_new (const float *, 2 * (gsize) max_reach + 1);
+  w = g_new (float, 2 * (gsize) max_reach + 1);
 
   for (guint t = 0; t < rows; t++)
     {
       guint lo = t > max_reach ? t - max_reach : 0;
       guint hi = MIN (rows - 1, t + max_reach);
-      gboolean any = FALSE;
+      guint n_src = 0;
 
       memcpy (ring + (gsize) (t % ring_rows) * columns,
               cells + t * stride, columns * sizeof (float));
-      memset (acc, 0, columns * sizeof (float));
 
+      /* Rows of zeros add nothing; left out, with the same sums. */
       for (guint r = lo; r <= hi; r++)
         {
           guint o = r > t ? r - t : t - r;
-          const float *in;
 
           if (!nonzero[r] || o > k->reach[r])
             continue;
-          in = r <= t ? ring + (gsize) (r % ring_rows) * columns
-                      : cells + r * stride;
-          add_scaled (acc, in, (float) k->weight[k->offset[r] + k->reach[r] + o], columns);
-          any = TRUE;
+          src[n_src] = r <= t ? ring + (gsize) (r % ring_rows) * columns
+                              : cells + r * stride;
+          w[n_src] = (float) k->weight[k->offset[r] + k->reach[r] + o];
+          n_src++;
         }
 
-      if (any)
-        memcpy (cells + t * stride, acc, columns * sizeof (float));
+      if (n_src > 0)
+        gather_row (cells + t * stride, src, w, n_src, columns);
       else
         memset (cells + t * stride, 0, columns * sizeof (float));
-      if (hist != NULL && any)
-        for (guint c = 0; c < columns; c++)
-          hist_add (hist->bins[c % HIST_COPIES], acc[c]);
     }
 }
 
@@ -1245,7 +1196,7 @@ lode_heatmap_smooth_rows (float  *cells,
     return;
 
   kernels_init (&k, rows, price_min, (price_max - price_min) / rows);
-  smooth_exact (cells, columns, columns, rows, &k, NULL);
+  smooth_exact (cells, columns, columns, rows, &k);
   kernels_clear (&k);
 }
 
@@ -1314,16 +1265,6 @@ select_kth (float *v,
   return v[k];
 }
 
-static int
-compare_floats (const void *a,
-                const void *b)
-{
-  float x = *(const float *) a;
-  float y = *(const float *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 #define SAMPLE_SIZE 8192
 
 /* The nearest-rank percentile in one pass over the values: a strided
@@ -1351,20 +1292,64 @@ percentile_bracketed (const float *values,
       sample[n_sample++] = values[i];
   if (n_sample < 64)
     return FALSE;
-  qsort (sample, n_sample, sizeof (float), compare_floats);
 
-  /* ±6 binomial standard deviations of the sample rank, plus some. */
+  /* ±6 binomial standard deviations of the sample rank, plus some; the two
+   * sample values by selection (the sample's order is not needed). */
   ks = (gsize) (CLAMP (q, 0.0, 1.0) * n_sample);
   margin = (gsize) (6.0 * sqrt (n_sample * q * (1.0 - q) + 1.0)) + 8;
-  lo = sample[ks > margin ? ks - margin : 0];
-  hi = sample[MIN (ks + margin, n_sample - 1)];
+  lo = select_kth (sample, n_sample, (ks > margin ? ks - margin : 0) + 1);
+  hi = select_kth (sample, n_sample, MIN (ks + margin, n_sample - 1) + 1);
 
   /* Room for what the sample suggests, and more; overflow → give up. */
   {
     gsize cap = (gsize) ((double) (2 * margin + 1) / n_sample * n * 4) + 1024;
+    const LodeFloat4 zero = { 0, 0, 0, 0 };
+    const LodeFloat4 vlo = { lo, lo, lo, lo };
+    const LodeFloat4 vhi = { hi, hi, hi, hi };
+    LodeFloat4 vmax = zero;
+    gsize i = 0;
 
-    kept = g_new (float, cap + 1);
-    for (gsize i = 0; i < n; i++)
+    kept = g_new (float, cap + 4);
+    /* Four values to an SSE2 vector, counted in 32-bit lanes added up
+     * every 2^30 values; the few inside the bracket are kept one by one. */
+    while (i + 4 <= n)
+      {
+        gsize block_end = i + MIN ((n - i) / 4 * 4, (gsize) 1 << 30);
+        LodeInt4 vm = { 0, }, vbelow = { 0, };
+
+        for (; i < block_end; i += 4)
+          {
+            LodeFloat4 v;
+            LodeInt4 nonzero, inside, above;
+
+            memcpy (&v, values + i, sizeof v);
+            nonzero = (v != zero) & (v == v);
+            vm -= nonzero;
+            vbelow -= nonzero & (v < vlo);
+            inside = nonzero & (v >= vlo) & (v <= vhi);
+            above = v > vmax;
+            vmax = (LodeFloat4) (((LodeInt4) v & above) | ((LodeInt4) vmax & ~above));
+            if (G_UNLIKELY (inside[0] | inside[1] | inside[2] | inside[3]))
+              {
+                if (n_kept + 4 > cap)
+                  return FALSE;
+                for (guint h = 0; h < 4; h++)
+                  {
+                    kept[n_kept] = v[h];
+                    n_kept += inside[h] & 1;
+                  }
+              }
+          }
+        for (guint h = 0; h < 4; h++)
+          {
+            m += (guint32) vm[h];
+            below += (guint32) vbelow[h];
+          }
+      }
+    for (guint h = 0; h < 4; h++)
+      max = vmax[h] > max ? vmax[h] : max;
+
+    for (; i < n; i++)
       {
         float v = values[i];
         gboolean nonzero = (v != 0) & (v == v);
@@ -1473,103 +1458,6 @@ percentile_exact (const float *values,
     below += fine[low];
 
   return key_float ((top << 21) | (mid << 10) | low);
-}
-
-/* percentile_exact() for cells that are all ≥ 0 and not NaN, whose
- * first histogram @hist was made as they were written: one pass over them
- * remains (the largest, and the few in the bin of the answer), then two
- * small histograms of the rest of the bits. The same nearest rank. */
-static double
-percentile_of_cells (const float    *cells,
-                     gsize           n,
-                     double          q,
-                     const CellHist *hist,
-                     float          *max_out)
-{
-  guint32 fine[MID_MASK + 1];
-  g_autofree guint32 *sel = NULL;
-  gsize m = 0, n_sel = 0, k, below = 0, i;
-  guint32 top, mid, low, bits;
-  float max = 0, v;
-  LodeInt4 vmax = { 0, 0, 0, 0 };
-
-  for (guint32 d = 0; d < HIST_BINS; d++)
-    for (guint h = 0; h < HIST_COPIES; h++)
-      m += hist->bins[h][d];
-  if (m == 0)
-    {
-      *max_out = 0;
-      return 0;
-    }
-
-  k = (gsize) ceil (CLAMP (q, 0.0, 1.0) * m - 1e-9);
-  k = CLAMP (k, 1, m);
-  for (top = 0;; top++)
-    {
-      gsize h = 0;
-
-      for (guint copy = 0; copy < HIST_COPIES; copy++)
-        h += hist->bins[copy][top];
-
-      if (below + h >= k)
-        {
-          sel = g_new (guint32, h + 1);
-          break;
-        }
-      below += h;
-    }
-
-  /* Four cells to a vector: the bin of the answer holds few of them, so
-   * a group without one (nearly all) costs a test and a maximum. */
-  for (i = 0; i + 4 <= n; i += 4)
-    {
-      LodeInt4 b, hit, above;
-
-      memcpy (&b, cells + i, sizeof b);
-      hit = ((b >> HIST_SHIFT) == (gint32) top) & (b != 0);
-      /* The order of floats ≥ 0 is the order of their bits (< 2^31). */
-      above = b > vmax;
-      vmax = (b & above) | (vmax & ~above);
-      if (G_UNLIKELY (hit[0] | hit[1] | hit[2] | hit[3]))
-        for (guint h = 0; h < 4; h++)
-          {
-            sel[n_sel] = (guint32) b[h];
-            n_sel += hit[h] & 1;
-          }
-    }
-  for (guint h = 0; h < 4; h++)
-    {
-      memcpy (&v, &vmax[h], sizeof v);
-      max = v > max ? v : max;
-    }
-  for (; i < n; i++)
-    {
-      v = cells[i];
-      memcpy (&bits, &v, sizeof bits);
-      sel[n_sel] = bits;
-      n_sel += (bits >> HIST_SHIFT) == top && bits != 0;
-      max = v > max ? v : max;
-    }
-  *max_out = max;
-
-  /* The remaining bits: the upper ones, then the 10 lowest. */
-  memset (fine, 0, sizeof fine);
-  for (i = 0; i < n_sel; i++)
-    fine[(sel[i] >> 10) & MID_MASK]++;
-  for (mid = 0; below + fine[mid] < k; mid++)
-    below += fine[mid];
-
-  memset (fine, 0, sizeof fine);
-  for (i = 0; i < n_sel; i++)
-    if (((sel[i] >> 10) & MID_MASK) == mid)
-      fine[sel[i] & 1023]++;
-  for (low = 0; below + fine[low] < k; low++)
-    below += fine[low];
-
-  bits = (top << HIST_SHIFT) | (mid << 10) | low;
-  memcpy (&v, &bits, sizeof v);
-
-  return v;
 }
 
 static double
