@@ -262,30 +262,18 @@ load2 (const double *p)
   return v;
 }
 
-/* Two rows' live counts, as doubles. */
-static inline LodeDouble2
-load_counts (const gint32 *p)
-{
-  LodeInt32x2 v;
-
-  memcpy (&v, p, sizeof v);
-
-  return __builtin_convertvector (v, LodeDouble2);
-}
-
 /* One column's step of two rows' running sums: s = m ≠ 0 ? s · carry + v
- * : 0, m the live count (a row without live levels is exactly 0). */
+ * : 0, @live the rows' masks of m ≠ 0 (a row without live levels is
+ * exactly 0). */
 static inline LodeDouble2
 sweep_step (LodeDouble2 s,
-            LodeDouble2 m,
+            LodeInt2    live,
             LodeDouble2 v,
             LodeDouble2 carry)
 {
-  const LodeDouble2 zero = { 0, 0 };
-
   s = s * carry + v;
 
-  return (LodeDouble2) ((LodeInt2) s & (m != zero));
+  return (LodeDouble2) ((LodeInt2) s & live);
 }
 
 /* The cells of two rows: s · factor as a float where s > 0, else 0. */
@@ -301,47 +289,61 @@ sweep_cells (LodeDouble2 s,
 }
 
 /* The prefix sums of a tile's difference (@width columns of @stride,
- * column-major; the running counts as doubles, exact up to 2^53) along each row, from
- * the running @sum and @live, written (or added) to the grid's rows at
- * @out. Four rows at a time in two-lane vectors: each row's sum is a chain
- * of dependent operations, and several chains keep the core busy. */
+ * column-major, rows @rows … @stride − 1 unread) along each row, from the
+ * running @sum and @live, written (or added) to the grid's rows at @out;
+ * the difference is left all zeros for the next tile, cleared as it is
+ * read. Four rows at a time in two-lane vectors: each row's sum is a chain
+ * of dependent operations, and several chains keep the core busy.
+ *
+ * The running counts are 32-bit and wrap: a row would need a multiple of
+ * 2^32 live levels (hundreds of gigabytes of model) to read as empty. */
 static void
-sweep_tile (const double *restrict vd,
-            const gint32 *restrict cd,
+sweep_tile (double       *restrict vd,
+            gint32       *restrict cd,
             guint                  stride,
             guint                  rows,
             guint                  width,
             const double *restrict col_carry,
             const double *restrict col_factor,
             double       *restrict sum,
-            double       *restrict live,
+            guint32      *restrict live,
             float        *restrict out,
             gsize                  columns,
             gboolean               add)
 {
+  const LodeInt4 none = { 0, 0, 0, 0 };
+  const LodeDouble2 zero = { 0, 0 };
   guint r = 0;
 
   for (; r + 4 <= rows; r += 4)
     {
       LodeDouble2 s01 = load2 (sum + r), s23 = load2 (sum + r + 2);
-      LodeDouble2 m01 = load2 (live + r), m23 = load2 (live + r + 2);
+      LodeInt4 m;
       float *restrict d0 = out + (gsize) r * columns;
       float *restrict d1 = d0 + columns;
       float *restrict d2 = d1 + columns;
       float *restrict d3 = d2 + columns;
 
+      memcpy (&m, live + r, sizeof m);
       for (guint t = 0; t < width; t++)
         {
-          const double *v = vd + (gsize) t * stride + r;
-          const gint32 *n = cd + (gsize) t * stride + r;
+          double *v = vd + (gsize) t * stride + r;
+          gint32 *n = cd + (gsize) t * stride + r;
           LodeDouble2 carry = { col_carry[t], col_carry[t] };
           LodeDouble2 f = { col_factor[t], col_factor[t] };
+          LodeInt4 dn, nz;
           LodeFloat2 x01, x23;
 
-          m01 += load_counts (n);
-          m23 += load_counts (n + 2);
-          s01 = sweep_step (s01, m01, load2 (v), carry);
-          s23 = sweep_step (s23, m23, load2 (v + 2), carry);
+          memcpy (&dn, n, sizeof dn);
+          m += dn;
+          nz = m != none;
+          s01 = sweep_step (s01, (LodeInt2) __builtin_shuffle (nz, (LodeInt4) { 0, 0, 1, 1 }),
+                            load2 (v), carry);
+          s23 = sweep_step (s23, (LodeInt2) __builtin_shuffle (nz, (LodeInt4) { 2, 2, 3, 3 }),
+                            load2 (v + 2), carry);
+          memcpy (v, &zero, sizeof zero);
+          memcpy (v + 2, &zero, sizeof zero);
+          memcpy (n, &none, sizeof none);
           x01 = sweep_cells (s01, f);
           x23 = sweep_cells (s23, f);
           if (add)
@@ -361,23 +363,25 @@ sweep_tile (const double *restrict vd,
         }
       memcpy (sum + r, &s01, sizeof s01);
       memcpy (sum + r + 2, &s23, sizeof s23);
-      memcpy (live + r, &m01, sizeof m01);
-      memcpy (live + r + 2, &m23, sizeof m23);
+      memcpy (live + r, &m, sizeof m);
     }
 
   for (; r < rows; r++)
     {
       double s = sum[r];
-      double m = live[r];
+      guint32 m = live[r];
       float *restrict d = out + (gsize) r * columns;
 
       for (guint t = 0; t < width; t++)
         {
+          gsize i = (gsize) t * stride + r;
           float x;
 
-          m += cd[(gsize) t * stride + r];
-          s = m != 0 ? s * col_carry[t] + vd[(gsize) t * stride + r] : 0;
+          m += (guint32) cd[i];
+          s = m != 0 ? s * col_carry[t] + vd[i] : 0;
           x = s > 0 ? (float) (s * col_factor[t]) : 0.0f;
+          vd[i] = 0;
+          cd[i] = 0;
           if (add)
             d[t] += x;
           else
@@ -386,6 +390,14 @@ sweep_tile (const double *restrict vd,
       sum[r] = s;
       live[r] = m;
     }
+
+  /* The rows past the view are never read: cleared all the same. */
+  for (guint t = 0; t < width; t++)
+    for (guint o = rows; o < stride; o++)
+      {
+        vd[(gsize) t * stride + o] = 0;
+        cd[(gsize) t * stride + o] = 0;
+      }
 }
 
 /* Writes (or, if @add, adds) @model's §5 grid for the columns whose
@@ -470,11 +482,11 @@ accumulate_model (const LodeLiqModel    *model,
   const guint stride = R + 1;         /* a column: the rows, then row R for
                                        * the levels outside the view */
   g_autofree double *vdiff = NULL;    /* RING × stride, column-major */
-  g_autofree gint32 *cdiff = NULL;    /* live counts */
+  g_autofree gint32 *cdiff = NULL;    /* live counts, wrapping (see sweep_tile()) */
   g_autofree double *sdiff = NULL;    /* SMOOTH_CHANGES: a tile of vdiff smoothed */
   g_autofree gint32 *scdiff = NULL;
   g_autofree double *sum = NULL;      /* per row */
-  g_autofree double *live = NULL;
+  g_autofree guint32 *live = NULL;
   gsize batch[BATCH];
   guint32 b_row[BATCH], b_end[BATCH], b_col[BATCH];
   double b_w[BATCH];
@@ -601,7 +613,7 @@ accumulate_model (const LodeLiqModel    *model,
       scdiff = g_new0 (gint32, (gsize) stride * TILE);
     }
   sum = g_new0 (double, R);
-  live = g_new0 (double, R);
+  live = g_new0 (guint32, R);
 
   lode_liq_model_get_level_arrays (model, &lv);
 
@@ -788,8 +800,6 @@ accumulate_model (const LodeLiqModel    *model,
           memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (gint32));
           sweep_tile (sdiff, scdiff, stride, R, width, col_carry + c0, col_factor + c0,
                       sum, live, out + c0, C, add);
-          memset (sdiff, 0, (gsize) stride * width * sizeof (double));
-          memset (scdiff, 0, (gsize) stride * width * sizeof (gint32));
         }
       else
         {
@@ -797,8 +807,6 @@ accumulate_model (const LodeLiqModel    *model,
                       col_carry + c0, col_factor + c0, sum, live, out + c0, C, add);
           if (smoothing == SMOOTH_TILES)
             smooth_exact (out + c0, width, C, R, kernels);
-          memset (vdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (double));
-          memset (cdiff + (gsize) slot0 * stride, 0, (gsize) stride * width * sizeof (gint32));
         }
 
       /* The tile RING columns ahead takes this tile's place in the ring,
