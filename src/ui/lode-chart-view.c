@@ -50,7 +50,10 @@ struct _LodeChartView
   double          pointer_y;
 
   /* The heatmap raster and the view it was computed for; drawn mapped to
-   * the current view until its successor arrives, so panning stays fluid. */
+   * the current view until its successor arrives, so panning stays fluid.
+   * The texture is made from the surface only for a renderer that wants
+   * one (see append_raster()). */
+  cairo_surface_t *raster_surface;
   GdkTexture     *raster;
   LodeView        raster_view;
   double          raster_x;
@@ -195,6 +198,36 @@ view_changed (LodeChartView *self)
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
 }
 
+/* Snapshots are freed off the main thread ------------------------------ */
+
+static void
+release_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  lode_snapshot_unref (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A year's snapshot is hundreds of megabytes in large blocks; handing
+ * them back to the system costs 5–20 ms (every page is unmapped), a
+ * stall if it happens on the main thread. The chart's reference may be
+ * the last one, so it is dropped in a worker. */
+static void
+release_snapshot (LodeSnapshot *snapshot)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (snapshot == NULL)
+    return;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, release_snapshot);
+  g_task_set_task_data (task, snapshot, NULL);
+  g_task_run_in_thread (task, release_worker);
+}
+
 /* Raster jobs ---------------------------------------------------------- */
 
 typedef struct
@@ -259,6 +292,11 @@ raster_worker (GTask        *task,
   job->frame.candle_index = NULL;
   cells = lode_chart_render_heatmap_raster (v, &job->frame, job->scale,
                                             &x, &y, &w, &h, &result->reference);
+  /* The view may have moved to a newer snapshot meanwhile: this reference
+   * may be the last, and is dropped here rather than on the main thread
+   * (see release_snapshot()). */
+  job->frame.snapshot = NULL;
+  g_clear_pointer (&job->snapshot, lode_snapshot_unref);
   if (cells == NULL)
     {
       g_task_return_pointer (task, result, (GDestroyNotify) raster_result_free);
@@ -320,8 +358,8 @@ raster_done (GObject      *object,
   g_clear_object (&self->raster_cancellable);
 
   g_clear_object (&self->raster);
-  if (result->surface != NULL)
-    self->raster = texture_for_surface (result->surface);
+  g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
+  self->raster_surface = g_steal_pointer (&result->surface);
   self->raster_view = job->view;
   self->raster_x = result->x;
   self->raster_y = result->y;
@@ -394,15 +432,32 @@ palette_for (LodeChartView    *self,
   lode_chart_palette_init_default (palette, theme_is_dark (GTK_WIDGET (self)));
 }
 
+/* TRUE when the window is drawn by GSK's cairo renderer (GSK_RENDERER=cairo,
+ * or no GL). GTK 4.8's cairo renderer draws a texture node by downloading
+ * the texture into a new image surface every frame, through a float
+ * conversion of each pixel, and then scaling it with a padded bilinear
+ * pattern: for a plot-sized heatmap that alone is ~10 ms of main-thread
+ * time per frame of a pan. Handed our own surface in a cairo node, it
+ * blits it with nearest-neighbour filtering instead. */
+static gboolean
+drawn_with_cairo (LodeChartView *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+}
+
 static void
 append_raster (LodeChartView *self,
                GtkSnapshot   *snapshot)
 {
   const LodeView *v0 = &self->raster_view;
   const LodeView *v = &self->view;
+  graphene_rect_t plot = GRAPHENE_RECT_INIT (v->plot_x, v->plot_y, v->plot_width, v->plot_height);
   double i0, i1, p_top, p_bottom, x0, x1, y0, y1;
 
-  if (self->raster == NULL || self->raster_serial != self->content_serial)
+  if (self->raster_surface == NULL || self->raster_serial != self->content_serial)
     return;
 
   /* The raster's data extent in its own view, placed in the current one. */
@@ -417,8 +472,27 @@ append_raster (LodeChartView *self,
   if (!(x1 > x0) || !(y1 > y0))
     return;
 
-  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (v->plot_x, v->plot_y,
-                                                         v->plot_width, v->plot_height));
+  if (drawn_with_cairo (self))
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &plot);
+
+      cairo_rectangle (cr, plot.origin.x, plot.origin.y, plot.size.width, plot.size.height);
+      cairo_clip (cr);
+      cairo_translate (cr, x0, y0);
+      cairo_scale (cr,
+                   (x1 - x0) / cairo_image_surface_get_width (self->raster_surface),
+                   (y1 - y0) / cairo_image_surface_get_height (self->raster_surface));
+      cairo_set_source_surface (cr, self->raster_surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      return;
+    }
+
+  /* A GL renderer uploads a texture once and then only places it. */
+  if (self->raster == NULL)
+    self->raster = texture_for_surface (self->raster_surface);
+  gtk_snapshot_push_clip (snapshot, &plot);
   gtk_snapshot_append_texture (snapshot, self->raster,
                                &GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0));
   gtk_snapshot_pop (snapshot);
@@ -704,6 +778,7 @@ lode_chart_view_dispose (GObject *object)
     g_cancellable_cancel (self->raster_cancellable);
   g_clear_object (&self->raster_cancellable);
   g_clear_object (&self->raster);
+  g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
   g_clear_pointer (&self->base_node, gsk_render_node_unref);
   g_clear_pointer (&self->snapshot, lode_snapshot_unref);
   g_clear_pointer (&self->candle_index, lode_candle_index_free);
@@ -992,7 +1067,7 @@ void
 lode_chart_view_set_snapshot (LodeChartView *self,
                               LodeSnapshot  *snapshot)
 {
-  g_autoptr(LodeSnapshot) old = NULL;
+  LodeSnapshot *old;
 
   g_return_if_fail (LODE_IS_CHART_VIEW (self));
 
@@ -1019,6 +1094,7 @@ lode_chart_view_set_snapshot (LodeChartView *self,
   invalidate_content (self);
   view_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
+  release_snapshot (old);
 }
 
 LodeRenderMode
@@ -1124,6 +1200,8 @@ accuracy_worker (GTask        *task,
   lode_flow_accuracy (job->snapshot, &job->view, (const LodeLiqPrint *) job->prints->data,
                       job->prints->len, &params, &accuracy);
   *share = accuracy.share;
+  /* Possibly the last reference (see release_snapshot()). */
+  g_clear_pointer (&job->snapshot, lode_snapshot_unref);
   g_task_return_pointer (task, share, g_free);
 }
 
