@@ -461,7 +461,9 @@ accumulate_model (const LodeLiqModel    *model,
   guint c_lo = 0, c_hi = C;
   gsize b_max;
   g_autofree guint32 *col_first = NULL;
+  g_autofree gsize *col_last = NULL;
   gsize col_base;
+  guint col_shift = 0;
   g_autofree guint *block_of = NULL;
   g_autofree double *block_base = NULL;
   g_autofree gsize *block_cand = NULL;   /* the candle of each block's base */
@@ -516,20 +518,40 @@ accumulate_model (const LodeLiqModel    *model,
     return;
   b_max = (gsize) bcol[c_hi - 1];
 
-  /* col_first[x − col_base]: the first column in [c_lo, c_hi] whose b_c ≥
-   * x (c_hi if none), for x from b_{c_lo} + 1 (no level shown ends sooner)
-   * to b_max + 1. A table over the view's candles: one load a level, which
-   * measured faster than the arithmetic of the regular columns. */
+  /* The first column in [c_lo, c_hi] whose b_c ≥ x (c_hi if none), for x
+   * from col_base = b_{c_lo} + 1 (no level shown ends sooner) to b_max + 1,
+   * by a table over the view's candles in windows of 2^col_shift: every
+   * column but the first spans at least that many candles, so within a
+   * window the answer is the window's first x's column or the next one,
+   * which col_last (b_c, and past c_hi's none) tells. Two loads a level,
+   * both from a table that stays in L1 for a year's view; with columns of
+   * a candle or less (zoomed in, or another venue's repeated snapshots)
+   * the windows are single candles. */
   col_base = (gsize) bcol[c_lo] + 1;
-  col_first = g_new (guint32, b_max + 2 - col_base);
   {
-    gsize x = col_base;
+    gsize narrow = G_MAXSIZE;
 
-    /* Column c is the first for x in (b_{c−1}, b_c]. */
     for (guint c = c_lo + 1; c < c_hi; c++)
-      for (; x <= (gsize) bcol[c]; x++)
-        col_first[x - col_base] = c;
-    col_first[b_max + 1 - col_base] = c_hi;
+      narrow = MIN (narrow, (gsize) (bcol[c] - bcol[c - 1]));
+    while (col_shift < 16 && ((gsize) 2 << col_shift) <= narrow)
+      col_shift++;
+  }
+  col_first = g_new (guint32, ((b_max + 1 - col_base) >> col_shift) + 1);
+  col_last = g_new (gsize, C + 1);
+  {
+    guint c = c_lo + 1;
+
+    for (gsize w = 0; w <= (b_max + 1 - col_base) >> col_shift; w++)
+      {
+        gsize x = col_base + (w << col_shift);
+
+        while (c < c_hi && (gsize) bcol[c] < x)
+          c++;
+        col_first[w] = c;
+      }
+    for (c = c_lo; c < c_hi; c++)
+      col_last[c] = (gsize) bcol[c];
+    col_last[c_hi] = G_MAXSIZE;
   }
 
   /* Rebasing blocks: greedy, each as long as its decay span allows. */
@@ -725,7 +747,12 @@ accumulate_model (const LodeLiqModel    *model,
                     b_w[e] = lv.scaled[batch[e]] * run[j] * exp (block_base[bs] - L[j]);
                   }
               for (guint e = 0; e < n_batch; e++)
-                b_col[e] = col_first[MIN (b_end[e], b_max + 1) - col_base];
+                {
+                  gsize x = MIN (b_end[e], b_max + 1);
+                  guint cw = col_first[(x - col_base) >> col_shift];
+
+                  b_col[e] = cw + (x > col_last[cw]);
+                }
 
               for (guint e = 0; e < n_batch; e++)
                 {
