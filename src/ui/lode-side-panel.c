@@ -147,6 +147,30 @@ update_mode_explanation (LodeSidePanel *self)
   gtk_label_set_label (self->mode_explanation, text);
 }
 
+static gboolean
+on_query_static_tooltip (GtkWidget  *widget,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard_mode,
+                         GtkTooltip *tooltip,
+                         gpointer    text)
+{
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* A fixed tooltip (@text: a static or translated string) for widgets made
+ * anew at every snapshot. gtk_widget_set_tooltip_text () asks where the
+ * pointer is at once, two round trips to an X server; twenty of them per
+ * snapshot, each waiting for a busy server, stalled the main loop. */
+static void
+set_static_tooltip (GtkWidget  *widget,
+                    const char *text)
+{
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_static_tooltip), (gpointer) text);
+}
+
 static GtkWidget *
 cluster_row_new (const LodeCluster *cluster,
                  gboolean           confluence)
@@ -218,7 +242,7 @@ cluster_row_new (const LodeCluster *cluster,
   gtk_level_bar_set_value (GTK_LEVEL_BAR (share), CLAMP (cluster->share, 0.0, 1.0));
   gtk_widget_set_valign (share, GTK_ALIGN_CENTER);
   gtk_widget_set_size_request (share, 64, -1);
-  gtk_widget_set_tooltip_text (share, _("Share of all estimated liquidations"));
+  set_static_tooltip (share, _("Share of all estimated liquidations"));
   gtk_grid_attach (GTK_GRID (grid), share, 2, 1, 1, 1);
 
   /* A depth wall sits at this cluster (issue #6 confluence). */
@@ -229,7 +253,7 @@ cluster_row_new (const LodeCluster *cluster,
       gtk_widget_add_css_class (wall, "confluence-tag");
       gtk_widget_add_css_class (wall, "caption");
       gtk_widget_set_halign (wall, GTK_ALIGN_START);
-      gtk_widget_set_tooltip_text (wall, _("Resting orders of the book sit at this cluster"));
+      set_static_tooltip (wall, _("Resting orders of the book sit at this cluster"));
       gtk_grid_attach (GTK_GRID (grid), wall, 1, 2, 2, 1);
     }
 
