@@ -236,6 +236,65 @@ rows_or_past2 (double        p0,
     }
 }
 
+/* The levels [@k, @k_stop) of @lv live in S_@b and on a side @side_mask
+ * shows, in order: their indices, rows (or @rows past the view), ends and
+ * weights at @run_base; returns how many. Every level's row and weight are
+ * made, two at a time from contiguous arrays, and those of the levels not
+ * kept overwritten by the next: cheaper than picking the kept ones out
+ * first and gathering them (a batch holds few that are not). @all_sides
+ * (a constant where it is inlined) spares reading the sides. */
+G_ALWAYS_INLINE static inline guint
+gather_levels (const LodeModelLevelArrays *lv,
+               gsize                       k,
+               gsize                       k_stop,
+               gsize                       b,
+               guint                       side_mask,
+               gboolean                    all_sides,
+               double                      run_base,
+               double                      price_min,
+               double                      price_max,
+               double                      inv_delta,
+               const double               *bound,
+               guint                       rows,
+               double                      eps,
+               gsize                      *restrict index,
+               guint32                    *restrict row,
+               guint32                    *restrict end,
+               double                     *restrict w)
+{
+  guint n = 0;
+
+  for (; k + 2 <= k_stop; k += 2)
+    {
+      guint32 r[2];
+      guint32 e0 = lv->end[k], e1 = lv->end[k + 1];
+      double w0 = lv->scaled[k] * run_base, w1 = lv->scaled[k + 1] * run_base;
+
+      rows_or_past2 (lv->price[k], lv->price[k + 1], price_min, price_max, inv_delta,
+                     bound, rows, eps, r);
+      index[n] = k;
+      row[n] = r[0];
+      end[n] = e0;
+      w[n] = w0;
+      n += (e0 > b) & (all_sides || ((side_mask >> lv->side[k]) & 1));
+      index[n] = k + 1;
+      row[n] = r[1];
+      end[n] = e1;
+      w[n] = w1;
+      n += (e1 > b) & (all_sides || ((side_mask >> lv->side[k + 1]) & 1));
+    }
+  if (k < k_stop)
+    {
+      index[n] = k;
+      row[n] = row_or_past (lv->price[k], price_min, price_max, inv_delta, bound, rows, eps);
+      end[n] = lv->end[k];
+      w[n] = lv->scaled[k] * run_base;
+      n += (lv->end[k] > b) & (all_sides || ((side_mask >> lv->side[k]) & 1));
+    }
+
+  return n;
+}
+
 /* sd[o] += g[o] · d and scd[o] += dl for o in [0, n). */
 static inline void
 spread (double       *restrict sd,
@@ -700,44 +759,14 @@ accumulate_model (const LodeLiqModel    *model,
               k_stop = MIN (k_end, k / LODE_LEVEL_GROUP * LODE_LEVEL_GROUP + BATCH);
 
               if (side_mask == 3)
-                for (; k < k_stop; k++)
-                  {
-                    batch[n_batch] = k;
-                    n_batch += lv.end[k] > b;
-                  }
+                n_batch = gather_levels (&lv, k, k_stop, b, side_mask, TRUE, run_base,
+                                         pmin, pmax, inv_delta, bound, R, row_eps,
+                                         batch, b_row, b_end, b_w);
               else
-                for (; k < k_stop; k++)
-                  {
-                    batch[n_batch] = k;
-                    n_batch += (lv.end[k] > b) & ((side_mask >> lv.side[k]) & 1);
-                  }
-
-              /* In stages, so that each stage's long chains of dependent
-               * operations (a row, a column) overlap across levels instead
-               * of stalling the read-modify-writes behind them. */
-              {
-                guint e = 0;
-
-                for (; e + 2 <= n_batch; e += 2)
-                  {
-                    gsize i0 = batch[e], i1 = batch[e + 1];
-
-                    rows_or_past2 (lv.price[i0], lv.price[i1], pmin, pmax, inv_delta,
-                                   bound, R, row_eps, b_row + e);
-                    b_end[e] = lv.end[i0];
-                    b_end[e + 1] = lv.end[i1];
-                    b_w[e] = lv.scaled[i0] * run_base;
-                    b_w[e + 1] = lv.scaled[i1] * run_base;
-                  }
-                for (; e < n_batch; e++)
-                  {
-                    gsize i = batch[e];
-
-                    b_row[e] = row_or_past (lv.price[i], pmin, pmax, inv_delta, bound, R, row_eps);
-                    b_end[e] = lv.end[i];
-                    b_w[e] = lv.scaled[i] * run_base;
-                  }
-              }
+                n_batch = gather_levels (&lv, k, k_stop, b, side_mask, FALSE, run_base,
+                                         pmin, pmax, inv_delta, bound, R, row_eps,
+                                         batch, b_row, b_end, b_w);
+              k = k_stop;
               if (G_UNLIKELY (n_batch > 0 && batch[0] < k_fast))
                 for (guint e = 0; e < n_batch && batch[e] < k_fast; e++)
                   {
