@@ -14,6 +14,14 @@
 #define DEFAULT_ACK_TIMEOUT_MS    10000
 /* The venues' frames are small; a larger one is not a venue's. */
 #define MAX_FRAME_BYTES           (1024 * 1024)
+/* Parsing received frames takes turns with the rest of the main loop in
+ * slices this long (µs): a third of a 60 Hz frame. */
+#define PARSE_SLICE_US            5000
+/* Frames received and not parsed yet, at most (bytes): seconds of the
+ * busiest venue's busiest minute. Beyond it they are parsed as they come,
+ * which slows the reading down (TCP then holds the venue back) rather than
+ * growing memory or losing a print. */
+#define MAX_BACKLOG_BYTES         (8 * 1024 * 1024)
 
 typedef struct
 {
@@ -32,6 +40,15 @@ typedef struct
   gboolean                 awaiting_pong;
   GError                  *conn_error;  /* the connection's "error" before "closed" */
 
+  /* Frames received and not yet parsed (GBytes, oldest first, from
+   * backlog_head on). libsoup emits every frame it has buffered in one
+   * dispatch; parsing them there would stall the main loop for as long
+   * as a flood has been arriving. */
+  GPtrArray               *backlog;
+  guint                    backlog_head;
+  gsize                    backlog_bytes;
+  gboolean                 close_pending;  /* "closed" came behind the backlog */
+
   LodeWsStreamState        state;
   gint64                   next_attempt_ms;
   GError                  *error;
@@ -41,6 +58,7 @@ typedef struct
   GSource                  *ack_source;
   GSource                  *keepalive_source;
   GSource                  *delivery_source;
+  GSource                  *parse_source;
 
   guint64                  n_malformed;
   guint                    n_connects;
@@ -91,6 +109,7 @@ lode_ws_stream_state_get_type (void)
 }
 
 static void connect_now (LodeWsStream *self);
+static void handle_closed (LodeWsStream *self);
 
 static void
 set_state (LodeWsStream      *self,
@@ -153,14 +172,29 @@ add_source (LodeWsStream *self,
   return source;
 }
 
-/* Forgets the connection (and any attempt in flight) without touching the
- * state. */
+static void
+discard_backlog (LodeWsStream *self)
+{
+  LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
+
+  for (guint i = priv->backlog_head; i < priv->backlog->len; i++)
+    g_bytes_unref (g_ptr_array_index (priv->backlog, i));
+  g_ptr_array_set_size (priv->backlog, 0);
+  priv->backlog_head = 0;
+  priv->backlog_bytes = 0;
+  priv->close_pending = FALSE;
+  clear_source (&priv->parse_source);
+}
+
+/* Forgets the connection (and any attempt in flight, and what it sent
+ * that is not parsed yet) without touching the state. */
 static void
 teardown (LodeWsStream *self)
 {
   LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
 
   priv->generation++;
+  discard_backlog (self);
 
   if (priv->connect_cancellable != NULL)
     {
@@ -266,22 +300,17 @@ on_delivery (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* One frame, parsed and acted on. */
 static void
-on_message (SoupWebsocketConnection *conn,
-            gint                     type,
-            GBytes                  *message,
-            gpointer                 data)
+handle_frame (LodeWsStream *self,
+              GBytes       *message)
 {
-  LodeWsStream *self = data;
   LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
   LodeWsStreamClass *klass = LODE_WS_STREAM_GET_CLASS (self);
   g_autoptr(GError) error = NULL;
   LodeWsFrame kind = LODE_WS_FRAME_IGNORED;
   const char *text;
   gsize length;
-
-  priv->last_rx_us = g_get_monotonic_time ();
-  priv->awaiting_pong = FALSE;
 
   text = g_bytes_get_data (message, &length);
 
@@ -319,6 +348,113 @@ on_message (SoupWebsocketConnection *conn,
     }
 }
 
+/* Parses the oldest frame of the backlog. FALSE when there was none, or
+ * when handling it tore the connection down (which emptied the backlog). */
+static gboolean
+parse_next (LodeWsStream *self)
+{
+  LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
+  g_autoptr(GBytes) message = NULL;
+  guint generation = priv->generation;
+
+  if (priv->backlog_head >= priv->backlog->len)
+    return FALSE;
+
+  message = g_steal_pointer (&g_ptr_array_index (priv->backlog, priv->backlog_head));
+  priv->backlog_head++;
+  priv->backlog_bytes -= g_bytes_get_size (message);
+
+  /* Drop the parsed slots: all of them when none is left, else once they
+   * are the larger part, so that each frame is moved at most once. */
+  if (priv->backlog_head == priv->backlog->len)
+    {
+      g_ptr_array_set_size (priv->backlog, 0);
+      priv->backlog_head = 0;
+    }
+  else if (priv->backlog_head > 1024 && priv->backlog_head > priv->backlog->len / 2)
+    {
+      g_ptr_array_remove_range (priv->backlog, 0, priv->backlog_head);
+      priv->backlog_head = 0;
+    }
+
+  handle_frame (self, message);
+
+  return priv->generation == generation;
+}
+
+static gboolean
+on_parse (gpointer data)
+{
+  LodeWsStream *self = data;
+  LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
+  GSource *source = g_main_current_source ();
+  gint64 deadline = g_get_monotonic_time () + PARSE_SLICE_US;
+
+  while (parse_next (self) && g_get_monotonic_time () < deadline)
+    ;
+
+  /* Torn down meanwhile: the source is gone with the backlog. */
+  if (priv->parse_source != source)
+    return G_SOURCE_REMOVE;
+
+  if (priv->backlog_head < priv->backlog->len)
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&priv->parse_source, g_source_unref);
+  if (priv->close_pending)
+    handle_closed (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Parses the backlog now, as far as it goes: an answer waited for may be
+ * in it. */
+static void
+parse_backlog (LodeWsStream *self)
+{
+  while (parse_next (self))
+    ;
+}
+
+static void
+on_message (SoupWebsocketConnection *conn,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 data)
+{
+  LodeWsStream *self = data;
+  LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
+
+  priv->last_rx_us = g_get_monotonic_time ();
+  priv->awaiting_pong = FALSE;
+
+  /* Over the bound: catch up here, oldest first. */
+  while (priv->backlog_bytes + g_bytes_get_size (message) > MAX_BACKLOG_BYTES)
+    {
+      if (!parse_next (self))
+        {
+          /* Torn down: this connection's frames are not wanted any more. */
+          if (priv->conn != conn)
+            return;
+          break;
+        }
+    }
+
+  g_ptr_array_add (priv->backlog, g_bytes_ref (message));
+  priv->backlog_bytes += g_bytes_get_size (message);
+
+  /* The default priority, as the socket's: reading and parsing take turns
+   * every iteration, and nothing waits for more than one slice. */
+  if (priv->parse_source == NULL)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      priv->parse_source = add_source (self, source, on_parse,
+                                       "[lodestone] websocket stream parse");
+    }
+}
+
 static void
 on_conn_error (SoupWebsocketConnection *conn,
                GError                  *error,
@@ -332,11 +468,10 @@ on_conn_error (SoupWebsocketConnection *conn,
 }
 
 static void
-on_closed (SoupWebsocketConnection *conn,
-           gpointer                 data)
+handle_closed (LodeWsStream *self)
 {
-  LodeWsStream *self = data;
   LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
+  SoupWebsocketConnection *conn = priv->conn;
   GError *error;
 
   if (priv->conn_error != NULL)
@@ -350,6 +485,24 @@ on_closed (SoupWebsocketConnection *conn,
                          (guint) soup_websocket_connection_get_close_code (conn));
 
   drop_and_retry (self, error);
+}
+
+static void
+on_closed (SoupWebsocketConnection *conn,
+           gpointer                 data)
+{
+  LodeWsStream *self = data;
+  LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
+
+  /* What came before the close is handled first, in order: its prints
+   * are kept, and a refusal still ends as FAILED rather than retried. */
+  if (priv->backlog_head < priv->backlog->len)
+    {
+      priv->close_pending = TRUE;
+      return;
+    }
+
+  handle_closed (self);
 }
 
 static gboolean
@@ -386,6 +539,12 @@ on_ack_timeout (gpointer data)
   LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
 
   g_clear_pointer (&priv->ack_source, g_source_unref);
+
+  /* The answer may have come and wait in the backlog. */
+  parse_backlog (self);
+  if (priv->subscribed || priv->state != LODE_WS_STREAM_CONNECTING)
+    return G_SOURCE_REMOVE;
+
   drop_and_retry (self, g_error_new (LODE_SOURCE_ERROR, LODE_SOURCE_ERROR_NETWORK,
                                      _("%s did not confirm the subscription in time"),
                                      priv->label));
@@ -514,6 +673,7 @@ lode_ws_stream_finalize (GObject *object)
   g_free (priv->url);
   g_free (priv->label);
   g_free (priv->ping);
+  g_clear_pointer (&priv->backlog, g_ptr_array_unref);
   g_clear_pointer (&priv->context, g_main_context_unref);
   g_clear_error (&priv->error);
 
@@ -606,6 +766,7 @@ lode_ws_stream_init (LodeWsStream *self)
   LodeWsStreamPrivate *priv = lode_ws_stream_get_instance_private (self);
 
   priv->label = g_strdup ("?");
+  priv->backlog = g_ptr_array_new ();
   priv->backoff_base_ms = DEFAULT_BACKOFF_BASE_MS;
   priv->backoff_max_ms = DEFAULT_BACKOFF_MAX_MS;
   priv->ack_timeout_ms = DEFAULT_ACK_TIMEOUT_MS;

@@ -59,10 +59,12 @@ G_DECLARE_DERIVABLE_TYPE (LodeWsStream, lode_ws_stream, LODE, WS_STREAM, GObject
  * venue error reply to the subscription is FAILED: retrying the same
  * request would fail the same way.
  *
- * Frames are handed to the subclass as they arrive; what they carry is
- * delivered from an idle at most once per main-loop iteration
- * (lode_ws_stream_queue_delivery ()). Malformed frames are counted and
- * skipped.
+ * Frames are queued as they arrive and handed to the subclass in order
+ * from an idle that parses for a few milliseconds per main-loop iteration,
+ * so that a flood never stalls the main loop; a close is acted on once the
+ * frames before it are handled. What they carry is delivered from an idle
+ * at most once per main-loop iteration (lode_ws_stream_queue_delivery ()).
+ * Malformed frames are counted and skipped.
  *
  * Everything runs on the thread-default main context of the thread that
  * called lode_ws_stream_start(). */
