@@ -27,6 +27,10 @@
 #define DAY_MS G_GINT64_CONSTANT (86400000)
 /* Prints kept in memory for the chart (older ones stay in the store). */
 #define MAX_PRINTS 20000
+/* New prints are published (and stored) together at most this often: each
+ * publication copies the kept ones, and a flood brings a batch every
+ * main-loop iteration. */
+#define PRINTS_PUBLISH_MS 50
 
 struct _LodeDataController
 {
@@ -59,6 +63,8 @@ struct _LodeDataController
   gint64           updated;
   LodeBook        *book;          /* merged order books of the venues, or NULL */
   GArray          *prints;        /* LodeLiqPrint, ascending, at most MAX_PRINTS */
+  GArray          *incoming;      /* LodeLiqPrint received, not yet published */
+  guint            publish_source;
   GPtrArray       *streams;       /* LodeLiqStream of the venues shown */
   char            *streams_key;   /* which venues and symbols they follow */
   char            *stream_state;
@@ -576,28 +582,97 @@ fetch_depth (LodeDataController *self)
 
 /* Live liquidation prints (issue #6) ----------------------------------------- */
 
-/* Publishes @prints added to the current ones as a new array: holders of
- * the old one (the chart, an export or accuracy worker) keep reading an
- * array that never changes under them. */
+/* Appends @n of @src to @dest, less the first *@skip of them (which are
+ * counted off). */
+static void
+append_run (GArray             *dest,
+            const LodeLiqPrint *src,
+            guint               n,
+            guint              *skip)
+{
+  guint drop = MIN (n, *skip);
+
+  *skip -= drop;
+  if (n > drop)
+    g_array_append_vals (dest, src + drop, n - drop);
+}
+
+/* Publishes @prints (ascending) merged into the current ones as a new
+ * array: holders of the old one (the chart, an export or accuracy worker)
+ * keep reading an array that never changes under them. Linear, in runs:
+ * new prints are mostly newer than all the kept ones. */
 static void
 append_prints (LodeDataController *self,
                const LodeLiqPrint *prints,
                guint               n)
 {
-  guint old_len = self->prints != NULL ? self->prints->len : 0;
-  GArray *next = g_array_sized_new (FALSE, FALSE, sizeof (LodeLiqPrint), old_len + n);
+  const LodeLiqPrint *old = self->prints != NULL ? (const LodeLiqPrint *) self->prints->data : NULL;
+  guint n_old = self->prints != NULL ? self->prints->len : 0;
+  guint total = n_old + n;
+  /* The oldest beyond MAX_PRINTS are not kept. */
+  guint skip = total > MAX_PRINTS ? total - MAX_PRINTS : 0;
+  GArray *next = g_array_sized_new (FALSE, FALSE, sizeof (LodeLiqPrint), total - skip);
+  guint i = 0, j = 0;
 
-  if (old_len > 0)
-    g_array_append_vals (next, self->prints->data, old_len);
-  g_array_append_vals (next, prints, n);
-  /* Batches come sorted, venues interleave: keep the whole ascending. */
-  lode_liq_prints_sort ((LodeLiqPrint *) next->data, next->len);
-  if (next->len > MAX_PRINTS)
-    g_array_remove_range (next, 0, next->len - MAX_PRINTS);
+  while (i < n_old && j < n)
+    {
+      guint run;
+
+      /* Among equal times the kept ones first, as a stable sort would. */
+      for (run = 0; i + run < n_old && old[i + run].time_ms <= prints[j].time_ms; run++)
+        ;
+      append_run (next, old + i, run, &skip);
+      i += run;
+      if (i == n_old)
+        break;
+
+      for (run = 0; j + run < n && prints[j + run].time_ms < old[i].time_ms; run++)
+        ;
+      append_run (next, prints + j, run, &skip);
+      j += run;
+    }
+  append_run (next, old + i, n_old - i, &skip);
+  append_run (next, prints + j, n - j, &skip);
 
   g_clear_pointer (&self->prints, g_array_unref);
   self->prints = next;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRINTS]);
+}
+
+/* Hands what arrived since the last publication to the store (so that
+ * bubbles survive a restart) and forgets it. */
+static void
+store_incoming (LodeDataController *self)
+{
+  g_clear_handle_id (&self->publish_source, g_source_remove);
+
+  if (self->incoming->len > 0 && self->store != NULL)
+    lode_store_put_prints_async (self->store, (const LodeLiqPrint *) self->incoming->data,
+                                 self->incoming->len, NULL, NULL, NULL);
+  g_array_set_size (self->incoming, 0);
+}
+
+static void
+publish_incoming (LodeDataController *self)
+{
+  if (self->incoming->len == 0)
+    return;
+
+  /* Batches come sorted, venues interleave. */
+  lode_liq_prints_sort ((LodeLiqPrint *) self->incoming->data, self->incoming->len);
+  append_prints (self, (const LodeLiqPrint *) self->incoming->data, self->incoming->len);
+  store_incoming (self);
+}
+
+static gboolean
+on_publish_prints (gpointer user_data)
+{
+  LodeDataController *self = user_data;
+
+  self->publish_source = 0;
+  publish_incoming (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -608,10 +683,14 @@ on_stream_prints (LodeLiqStream *stream,
 {
   LodeDataController *self = user_data;
 
-  append_prints (self, prints, n);
-  /* Kept so bubbles survive a restart. */
-  if (self->store != NULL)
-    lode_store_put_prints_async (self->store, prints, n, NULL, NULL, NULL);
+  g_array_append_vals (self->incoming, prints, n);
+
+  /* As many as are kept: waiting longer would only grow the queue. */
+  if (self->incoming->len >= MAX_PRINTS)
+    publish_incoming (self);
+  else if (self->publish_source == 0)
+    self->publish_source = g_timeout_add_full (G_PRIORITY_DEFAULT, PRINTS_PUBLISH_MS,
+                                               on_publish_prints, self, NULL);
 }
 
 static void
@@ -896,6 +975,8 @@ restore_prints (LodeDataController *self)
   if (self->prints_cancellable != NULL)
     g_cancellable_cancel (self->prints_cancellable);
   g_clear_object (&self->prints_cancellable);
+  /* Those not published yet were the old market's. */
+  store_incoming (self);
   g_clear_pointer (&self->prints, g_array_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRINTS]);
 
@@ -1376,6 +1457,7 @@ lode_data_controller_dispose (GObject *object)
   g_clear_object (&self->prints_cancellable);
   stop_streams (self);
   stop_candle_stream (self);
+  store_incoming (self);
   g_clear_object (&self->store);
   g_clear_object (&self->http);
 
@@ -1404,6 +1486,7 @@ lode_data_controller_finalize (GObject *object)
   g_clear_pointer (&self->book, lode_book_unref);
   g_clear_pointer (&self->confluence, g_array_unref);
   g_clear_pointer (&self->prints, g_array_unref);
+  g_clear_pointer (&self->incoming, g_array_unref);
   g_clear_pointer (&self->stream_urls, g_hash_table_unref);
   g_free (self->stream_state);
   g_free (self->live_candle);
@@ -1662,6 +1745,7 @@ lode_data_controller_init (LodeDataController *self)
   lode_confluence_params_init_default (&self->confluence_params);
   self->base_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->stream_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->incoming = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
   restart_refresh_timer (self);
   queue_rebuild (self);
 }
