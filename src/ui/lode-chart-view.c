@@ -63,7 +63,8 @@ struct _LodeChartView
   double          reference;
   guint           content_serial;  /* bumped by snapshot, mode, colours */
   guint           raster_serial;   /* content_serial of the raster */
-  GCancellable   *raster_cancellable;
+  GAsyncQueue    *raster_done;     /* RasterJob, finished by the worker */
+  GSource        *raster_source;   /* delivers them on the main thread */
   gboolean        raster_in_flight;
 
   /* Candles, axes and the rest, recorded once per view. */
@@ -198,46 +199,75 @@ view_changed (LodeChartView *self)
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
 }
 
-/* Snapshots are freed off the main thread ------------------------------ */
+/* The chart's worker thread ---------------------------------------------
+ *
+ * Rasters are made, and snapshots let go of, in one thread of the chart's
+ * own, below the main thread: on a machine with few cores that work
+ * competes with the UI for the CPU, and the UI must win (issue #7, no
+ * freeze). The thread hands its results back without taking the main
+ * context's lock. A GTask would: its return attaches a source under that
+ * lock, and the write that wakes the main thread lets the kernel switch
+ * to it at once, while the lowered worker still holds the lock; the main
+ * thread then blocks until the worker gets a CPU again, which on a busy
+ * machine took tens of milliseconds (test-no-freeze, under load). Here
+ * the worker queues the result and wakes the main context, which takes
+ * no lock; a source of the chart's picks it up. */
+
+typedef struct
+{
+  GFunc    func;   /* run in the worker with @data */
+  gpointer data;
+} Work;
+
+/* The pool is exclusive: its thread runs the chart's work alone, so
+ * lowering it lowers nothing else (GTask's pool threads are shared). */
+static void
+run_work (gpointer data,
+          gpointer user_data)
+{
+  Work *work = data;
+
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+  work->func (work->data, NULL);
+  g_free (work);
+}
 
 static void
-release_worker (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+push_work (GFunc    func,
+           gpointer data)
 {
-  lode_snapshot_unref (task_data);
-  g_task_return_boolean (task, TRUE);
+  static GThreadPool *pool;
+  Work *work = g_new (Work, 1);
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (run_work, NULL, 1, TRUE, NULL));
+
+  work->func = func;
+  work->data = data;
+  g_thread_pool_push (pool, work, NULL);
+}
+
+static void
+release_work (gpointer data,
+              gpointer user_data)
+{
+  lode_snapshot_unref (data);
 }
 
 /* A year's snapshot is hundreds of megabytes in large blocks; handing
  * them back to the system costs 5–20 ms (every page is unmapped), a
  * stall if it happens on the main thread. The chart's reference may be
- * the last one, so it is dropped in a worker. */
+ * the last one, so it is dropped in the worker. */
 static void
 release_snapshot (LodeSnapshot *snapshot)
 {
-  g_autoptr(GTask) task = NULL;
-
-  if (snapshot == NULL)
-    return;
-
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, release_snapshot);
-  g_task_set_task_data (task, snapshot, NULL);
-  g_task_run_in_thread (task, release_worker);
+  if (snapshot != NULL)
+    push_work (release_work, snapshot);
 }
 
 /* Raster jobs ---------------------------------------------------------- */
-
-typedef struct
-{
-  LodeView        view;
-  LodeChartFrame  frame;
-  LodeSnapshot   *snapshot;
-  double          scale;
-  guint           serial;
-} RasterJob;
 
 typedef struct
 {
@@ -246,47 +276,40 @@ typedef struct
   double           reference;
 } RasterResult;
 
+typedef struct
+{
+  LodeView        view;
+  LodeChartFrame  frame;
+  LodeSnapshot   *snapshot;
+  double          scale;
+  guint           serial;
+  GAsyncQueue    *done;      /* where the worker puts the job when done */
+  GMainContext   *context;   /* to wake when done */
+  RasterResult    result;
+} RasterJob;
+
 static void
 raster_job_free (RasterJob *job)
 {
   g_clear_pointer (&job->snapshot, lode_snapshot_unref);
+  g_clear_pointer (&job->done, g_async_queue_unref);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_clear_pointer (&job->result.surface, cairo_surface_destroy);
   g_free (job);
 }
 
 static void
-raster_result_free (RasterResult *result)
+raster_work (gpointer data,
+             gpointer user_data)
 {
-  g_clear_pointer (&result->surface, cairo_surface_destroy);
-  g_free (result);
-}
-
-/* Workers run below the main thread: on a machine with few cores a model
- * build or a raster competes with the UI for the CPU, and the UI must win
- * (issue #7, no freeze). GTask's pool threads are reused and a thread
- * cannot raise itself back, so a pool thread stays lowered: all work there
- * is background work (builds, rasters, store writes). */
-static void
-lower_thread_priority (void)
-{
-#ifdef __linux__
-  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
-#endif
-}
-
-static void
-raster_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  RasterJob *job = task_data;
-  RasterResult *result = g_new0 (RasterResult, 1);
+  RasterJob *job = data;
+  RasterResult *result = &job->result;
   const LodeView *v = &job->view;
+  GAsyncQueue *done;
+  GMainContext *context;
   cairo_surface_t *cells;
   double x, y, w, h;
   cairo_t *cr;
-
-  lower_thread_priority ();
 
   job->frame.snapshot = job->snapshot;
   job->frame.candle_index = NULL;
@@ -297,31 +320,80 @@ raster_worker (GTask        *task,
    * (see release_snapshot()). */
   job->frame.snapshot = NULL;
   g_clear_pointer (&job->snapshot, lode_snapshot_unref);
-  if (cells == NULL)
+
+  if (cells != NULL)
     {
-      g_task_return_pointer (task, result, (GDestroyNotify) raster_result_free);
-      return;
+      /* Scaled here, nearest neighbour, to the plot's device pixels: GTK
+       * 4.8 scales textures with a linear filter, which would smear
+       * one-column-per-candle heat. Drawn 1:1 for the view it was made for. */
+      result->x = v->plot_x;
+      result->y = v->plot_y;
+      result->width = v->plot_width;
+      result->height = v->plot_height;
+      result->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                    MAX (1, (int) ceil (v->plot_width * job->scale)),
+                                                    MAX (1, (int) ceil (v->plot_height * job->scale)));
+      cr = cairo_create (result->surface);
+      cairo_scale (cr, job->scale, job->scale);
+      cairo_translate (cr, -v->plot_x, -v->plot_y);
+      lode_chart_render_paint_raster (cr, v, cells, x, y, w, h);
+      cairo_destroy (cr);
+      cairo_surface_destroy (cells);
     }
 
-  /* Scaled here, nearest neighbour, to the plot's device pixels: GTK 4.8
-   * scales textures with a linear filter, which would smear one-column-per-
-   * candle heat. Drawn 1:1 for the view it was made for. */
-  result->x = v->plot_x;
-  result->y = v->plot_y;
-  result->width = v->plot_width;
-  result->height = v->plot_height;
-  result->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
-                                                MAX (1, (int) ceil (v->plot_width * job->scale)),
-                                                MAX (1, (int) ceil (v->plot_height * job->scale)));
-  cr = cairo_create (result->surface);
-  cairo_scale (cr, job->scale, job->scale);
-  cairo_translate (cr, -v->plot_x, -v->plot_y);
-  lode_chart_render_paint_raster (cr, v, cells, x, y, w, h);
-  cairo_destroy (cr);
-  cairo_surface_destroy (cells);
-
-  g_task_return_pointer (task, result, (GDestroyNotify) raster_result_free);
+  /* The queue holds the job, not the job the queue: a chart gone meanwhile
+   * drops the queue, and the job with it. Once pushed, the job is the
+   * main thread's. */
+  done = g_steal_pointer (&job->done);
+  context = g_steal_pointer (&job->context);
+  g_async_queue_push (done, job);
+  g_main_context_wakeup (context);
+  g_async_queue_unref (done);
+  g_main_context_unref (context);
 }
+
+typedef struct
+{
+  GSource      parent;
+  GAsyncQueue *done;
+} RasterSource;
+
+static gboolean
+raster_source_prepare (GSource *source,
+                       int     *timeout)
+{
+  *timeout = -1;
+  return g_async_queue_length (((RasterSource *) source)->done) > 0;
+}
+
+static gboolean
+raster_source_check (GSource *source)
+{
+  return g_async_queue_length (((RasterSource *) source)->done) > 0;
+}
+
+static gboolean
+raster_source_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static void
+raster_source_finalize (GSource *source)
+{
+  g_async_queue_unref (((RasterSource *) source)->done);
+}
+
+static GSourceFuncs raster_source_funcs = {
+  raster_source_prepare,
+  raster_source_check,
+  raster_source_dispatch,
+  raster_source_finalize,
+  NULL,
+  NULL,
+};
 
 static GdkTexture *
 texture_for_surface (cairo_surface_t *surface)
@@ -341,21 +413,31 @@ texture_for_surface (cairo_surface_t *surface)
                                  GDK_MEMORY_DEFAULT, bytes, stride);
 }
 
-static void
-raster_done (GObject      *object,
-             GAsyncResult *res,
-             gpointer      user_data)
-{
-  LodeChartView *self = LODE_CHART_VIEW (object);
-  RasterJob *job = g_task_get_task_data (G_TASK (res));
-  g_autoptr(GError) error = NULL;
-  RasterResult *result = g_task_propagate_pointer (G_TASK (res), &error);
+static void apply_raster (LodeChartView *self,
+                          RasterJob     *job);
 
-  if (result == NULL)
-    return;  /* cancelled: the widget is going away */
+static gboolean
+on_rasters_done (gpointer user_data)
+{
+  LodeChartView *self = user_data;
+  RasterJob *job;
+
+  while ((job = g_async_queue_try_pop (self->raster_done)) != NULL)
+    {
+      apply_raster (self, job);
+      raster_job_free (job);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+apply_raster (LodeChartView *self,
+              RasterJob     *job)
+{
+  RasterResult *result = &job->result;
 
   self->raster_in_flight = FALSE;
-  g_clear_object (&self->raster_cancellable);
 
   g_clear_object (&self->raster);
   g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
@@ -371,7 +453,6 @@ raster_done (GObject      *object,
       self->reference = result->reference;
       g_clear_pointer (&self->base_node, gsk_render_node_unref);
     }
-  raster_result_free (result);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
   /* The view may have moved on while this one was computed. */
@@ -391,7 +472,6 @@ raster_is_current (LodeChartView *self)
 static void
 request_raster (LodeChartView *self)
 {
-  g_autoptr(GTask) task = NULL;
   RasterJob *job;
 
   if (self->raster_in_flight || self->snapshot == NULL || self->view.width <= 0
@@ -414,12 +494,11 @@ request_raster (LodeChartView *self)
   job->scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   job->serial = self->content_serial;
 
-  self->raster_cancellable = g_cancellable_new ();
+  job->done = g_async_queue_ref (self->raster_done);
+  job->context = g_main_context_ref (g_source_get_context (self->raster_source));
+
   self->raster_in_flight = TRUE;
-  task = g_task_new (self, self->raster_cancellable, raster_done, NULL);
-  g_task_set_source_tag (task, request_raster);
-  g_task_set_task_data (task, job, (GDestroyNotify) raster_job_free);
-  g_task_run_in_thread (task, raster_worker);
+  push_work (raster_work, job);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RENDERING]);
 }
 
@@ -774,9 +853,12 @@ lode_chart_view_dispose (GObject *object)
 {
   LodeChartView *self = LODE_CHART_VIEW (object);
 
-  if (self->raster_cancellable != NULL)
-    g_cancellable_cancel (self->raster_cancellable);
-  g_clear_object (&self->raster_cancellable);
+  /* A raster still in the worker ends up in a queue nobody reads, and is
+   * freed with it. */
+  if (self->raster_source != NULL)
+    g_source_destroy (self->raster_source);
+  g_clear_pointer (&self->raster_source, g_source_unref);
+  g_clear_pointer (&self->raster_done, g_async_queue_unref);
   g_clear_object (&self->raster);
   g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
   g_clear_pointer (&self->base_node, gsk_render_node_unref);
@@ -1002,6 +1084,13 @@ lode_chart_view_init (LodeChartView *self)
 {
   GtkGesture *drag, *zoom, *click;
   GtkEventController *scroll, *motion;
+
+  self->raster_done = g_async_queue_new_full ((GDestroyNotify) raster_job_free);
+  self->raster_source = g_source_new (&raster_source_funcs, sizeof (RasterSource));
+  ((RasterSource *) self->raster_source)->done = g_async_queue_ref (self->raster_done);
+  g_source_set_callback (self->raster_source, on_rasters_done, self, NULL);
+  g_source_set_static_name (self->raster_source, "LodeChartView rasters");
+  g_source_attach (self->raster_source, NULL);
 
   self->mode = LODE_RENDER_MODE_SMOOTHED;
   self->colormap = LODE_COLORMAP_MAGMA;
