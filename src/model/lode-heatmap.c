@@ -236,13 +236,24 @@ rows_or_past2 (double        p0,
     }
 }
 
+/* Whether level @k of @lv is live in S_@b and on a side @side_mask shows;
+ * @all_sides (a constant where it is inlined) spares reading its side. */
+G_ALWAYS_INLINE static inline guint
+level_kept (const LodeModelLevelArrays *lv,
+            gsize                       k,
+            gsize                       b,
+            guint                       side_mask,
+            gboolean                    all_sides)
+{
+  return (lv->end[k] > b) & (all_sides || ((side_mask >> lv->side[k]) & 1));
+}
+
 /* The levels [@k, @k_stop) of @lv live in S_@b and on a side @side_mask
- * shows, in order: their indices, rows (or @rows past the view), ends and
- * weights at @run_base; returns how many. Every level's row and weight are
+ * shows, in order: their rows (or @rows past the view), ends and weights
+ * at @run_base; returns how many. Every level's row and weight are
  * made, two at a time from contiguous arrays, and those of the levels not
  * kept overwritten by the next: cheaper than picking the kept ones out
- * first and gathering them (a batch holds few that are not). @all_sides
- * (a constant where it is inlined) spares reading the sides. */
+ * first and gathering them (a batch holds few that are not). */
 G_ALWAYS_INLINE static inline guint
 gather_levels (const LodeModelLevelArrays *lv,
                gsize                       k,
@@ -257,7 +268,6 @@ gather_levels (const LodeModelLevelArrays *lv,
                const double               *bound,
                guint                       rows,
                double                      eps,
-               gsize                      *restrict index,
                guint32                    *restrict row,
                guint32                    *restrict end,
                double                     *restrict w)
@@ -272,24 +282,21 @@ gather_levels (const LodeModelLevelArrays *lv,
 
       rows_or_past2 (lv->price[k], lv->price[k + 1], price_min, price_max, inv_delta,
                      bound, rows, eps, r);
-      index[n] = k;
       row[n] = r[0];
       end[n] = e0;
       w[n] = w0;
-      n += (e0 > b) & (all_sides || ((side_mask >> lv->side[k]) & 1));
-      index[n] = k + 1;
+      n += level_kept (lv, k, b, side_mask, all_sides);
       row[n] = r[1];
       end[n] = e1;
       w[n] = w1;
-      n += (e1 > b) & (all_sides || ((side_mask >> lv->side[k + 1]) & 1));
+      n += level_kept (lv, k + 1, b, side_mask, all_sides);
     }
   if (k < k_stop)
     {
-      index[n] = k;
       row[n] = row_or_past (lv->price[k], price_min, price_max, inv_delta, bound, rows, eps);
       end[n] = lv->end[k];
       w[n] = lv->scaled[k] * run_base;
-      n += (lv->end[k] > b) & (all_sides || ((side_mask >> lv->side[k]) & 1));
+      n += level_kept (lv, k, b, side_mask, all_sides);
     }
 
   return n;
@@ -548,7 +555,6 @@ accumulate_model (const LodeLiqModel    *model,
   g_autofree gint32 *scdiff = NULL;
   g_autofree double *sum = NULL;      /* per row */
   g_autofree guint32 *live = NULL;
-  gsize batch[BATCH];
   guint32 b_row[BATCH], b_end[BATCH], b_col[BATCH];
   double b_w[BATCH];
   const double pmin = view->price_min, pmax = view->price_max;
@@ -761,20 +767,22 @@ accumulate_model (const LodeLiqModel    *model,
               if (side_mask == 3)
                 n_batch = gather_levels (&lv, k, k_stop, b, side_mask, TRUE, run_base,
                                          pmin, pmax, inv_delta, bound, R, row_eps,
-                                         batch, b_row, b_end, b_w);
+                                         b_row, b_end, b_w);
               else
                 n_batch = gather_levels (&lv, k, k_stop, b, side_mask, FALSE, run_base,
                                          pmin, pmax, inv_delta, bound, R, row_eps,
-                                         batch, b_row, b_end, b_w);
-              k = k_stop;
-              if (G_UNLIKELY (n_batch > 0 && batch[0] < k_fast))
-                for (guint e = 0; e < n_batch && batch[e] < k_fast; e++)
+                                         b_row, b_end, b_w);
+              if (G_UNLIKELY (k < k_fast))
+                for (guint e = 0; k < k_stop && k < k_fast; k++)
                   {
+                    if (!level_kept (&lv, k, b, side_mask, FALSE))
+                      continue;
                     /* A restart of the run lies between: by the logs. */
-                    while (lv.first_level[j + 1] <= batch[e])
+                    while (lv.first_level[j + 1] <= k)
                       j++;
-                    b_w[e] = lv.scaled[batch[e]] * run[j] * exp (block_base[bs] - L[j]);
+                    b_w[e++] = lv.scaled[k] * run[j] * exp (block_base[bs] - L[j]);
                   }
+              k = k_stop;
               for (guint e = 0; e < n_batch; e++)
                 {
                   gsize x = MIN (b_end[e], b_max + 1);
@@ -786,7 +794,6 @@ accumulate_model (const LodeLiqModel    *model,
               for (guint e = 0; e < n_batch; e++)
                 {
                   guint r = b_row[e];
-                  gsize end = b_end[e];
                   guint ce = b_col[e];
                   guint32 key;
                   double w = b_w[e], wr;
@@ -794,8 +801,9 @@ accumulate_model (const LodeLiqModel    *model,
                   vd[r] += w;
                   cd[r] += 1;
 
-                  /* The removal, at the first column without it. */
-                  if (end > b_max)
+                  /* The removal, at the first column without it (c_hi: it
+                   * outlives the view). */
+                  if (ce == c_hi)
                     continue;
                   wr = w * conv[block_of[ce]];
                   key = (guint32) ((ce - c_lo) % RING * stride + r);
