@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -168,6 +169,8 @@ on_sample (gpointer data)
   g_print ("%4.0f s  RSS %7.1f MB  messages %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT
            " handled  snapshots %" G_GUINT64_FORMAT "\n",
            sample.t_us / 1e6, sample.rss_mb, soak->sent, soak->handled, soak->snapshots);
+  /* Progress shows as it comes when the output goes to a file. */
+  fflush (stdout);
 
   return G_SOURCE_CONTINUE;
 }
