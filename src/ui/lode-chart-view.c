@@ -413,24 +413,6 @@ texture_for_surface (cairo_surface_t *surface)
                                  GDK_MEMORY_DEFAULT, bytes, stride);
 }
 
-static void apply_raster (LodeChartView *self,
-                          RasterJob     *job);
-
-static gboolean
-on_rasters_done (gpointer user_data)
-{
-  LodeChartView *self = user_data;
-  RasterJob *job;
-
-  while ((job = g_async_queue_try_pop (self->raster_done)) != NULL)
-    {
-      apply_raster (self, job);
-      raster_job_free (job);
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 apply_raster (LodeChartView *self,
               RasterJob     *job)
@@ -458,6 +440,21 @@ apply_raster (LodeChartView *self,
   /* The view may have moved on while this one was computed. */
   request_raster (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RENDERING]);
+}
+
+static gboolean
+on_rasters_done (gpointer user_data)
+{
+  LodeChartView *self = user_data;
+  RasterJob *job;
+
+  while ((job = g_async_queue_try_pop (self->raster_done)) != NULL)
+    {
+      apply_raster (self, job);
+      raster_job_free (job);
+    }
+
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
