@@ -997,7 +997,7 @@ build_done (GObject      *object,
             GAsyncResult *res,
             gpointer      user_data)
 {
-  LodeDataController *self = LODE_DATA_CONTROLLER (object);
+  g_autoptr(LodeDataController) self = user_data;
   BuildJob *job = g_task_get_task_data (G_TASK (res));
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
@@ -1067,7 +1067,12 @@ run_build (LodeDataController *self,
     job->cancellable = g_object_ref (self->cancellable);
   job->cancel_id = g_cancellable_connect (job->cancellable, G_CALLBACK (on_cancelled), job, NULL);
 
-  task = g_task_new (self, self->cancellable, build_done, NULL);
+  /* The controller is held by the callback, which runs here, not by the
+   * task: the worker drops its reference to the task after the callback
+   * may have run, and were that the controller's last, it would be
+   * disposed in the worker, stopping libsoup connections that belong to
+   * this thread. */
+  task = g_task_new (NULL, self->cancellable, build_done, g_object_ref (self));
   g_task_set_source_tag (task, run_build);
   g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
   g_task_run_in_thread (task, build_worker);
