@@ -149,19 +149,14 @@ test_binance_end_to_end (Fixture       *fixture,
   candles = lode_market_get_candles (market);
   n = lode_market_get_n_candles (market);
 
-  /* 30 days of hourly candles up to and with the open one: the end is the
-   * hour after now, the start 720 hours before it. The mock's clock is
-   * floored to the minute, so about one run in sixty starts exactly on
-   * the hour, where one candle of the 720 is missing (an edge of the
-   * load's range to look into; a real clock in ms almost never lands
-   * there). */
-  if (now % HOUR_MS == 0)
-    g_assert_cmpuint (n, >=, 719);
-  else
-    g_assert_cmpuint (n, ==, 720);
-  g_assert_cmpuint (n, <=, 720);
-  g_assert_cmpint (candles[n - 1].time_ms, >=, (now / HOUR_MS) * HOUR_MS - (now % HOUR_MS == 0 ? HOUR_MS : 0));
-  g_assert_cmpint (candles[n - 1].time_ms, <=, (now / HOUR_MS) * HOUR_MS);
+  /* 30 days of hourly candles up to and with the open one. The mock's
+   * clock is on a minute, so about one run in sixty it is exactly on the
+   * hour: then the candle opening now has not opened, and the newest is
+   * the one that has just closed. */
+  g_assert_cmpuint (n, ==, 720);
+  g_assert_cmpint (candles[n - 1].time_ms, ==, (now - 1) / HOUR_MS * HOUR_MS);
+  for (gsize i = 1; i < n; i++)
+    g_assert_cmpint (candles[i].time_ms, ==, candles[i - 1].time_ms + HOUR_MS);
 
   /* What the venue serves, candle by candle, and OI in USD: the mock's
    * base-unit OI × price, within the step of the OI grid. */

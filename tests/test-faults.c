@@ -88,9 +88,10 @@ assert_market_matches_mock (Fixture *fixture)
   const LodeCandle *candles = lode_market_get_candles (market);
   gsize n = lode_market_get_n_candles (market);
 
-  /* Two days up to the mock's now, which is on a minute: its candle has
-   * not opened yet. */
-  g_assert_cmpuint (n, ==, 2 * 1440 - 1);
+  /* Two days up to the mock's now, which is on a minute: the candle
+   * opening now has not opened yet, the newest has just closed. */
+  g_assert_cmpuint (n, ==, 2 * 1440);
+  g_assert_cmpint (candles[n - 1].time_ms, ==, lode_mock_exchange_get_now_ms (fixture->mock) - MINUTE_MS);
   for (gsize i = 0; i < n; i++)
     {
       LodeCandle expected;

@@ -1239,7 +1239,11 @@ start_venue_batch (LodeDataController *self,
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   gint64 now = self->now_ms > 0 ? self->now_ms : g_get_real_time () / 1000;
-  gint64 end = (now / job->interval_ms + 1) * job->interval_ms;  /* includes the open candle */
+  /* Up to the close of the newest candle that has opened, the one still
+   * forming included. A candle opening exactly now has no trade yet and a
+   * venue need not list it: counting it in would leave the range one
+   * candle short at the other end. */
+  gint64 end = (now + job->interval_ms - 1) / job->interval_ms * job->interval_ms;
   gint64 start = end - history_ms_for (job->interval_ms);
   VenueBatch *batch;
 
