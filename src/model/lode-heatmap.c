@@ -23,7 +23,8 @@
 
 /* Columns per tile: the sweep writes 64 floats (four cache lines) to
  * each row of the grid at a time. Measured against 16 and 32 (and 128):
- * 64 was the fastest for a year (~1 ms) and a day, on this machine. */
+ * 64 was the fastest for a year (~1 ms) and a day, on this machine; again
+ * against 32 and 48 with the ring of RING below. */
 #define TILE 64
 
 gssize
@@ -484,8 +485,8 @@ sweep_tile (double       *restrict vd,
  *
  * §10: one difference array per row over the columns, then a prefix sum,
  * then the per-column factor, a tile of TILE columns at a time: the
- * difference arrays are a ring of RING columns (in cache) and the prefix
- * sums run along the rows of the grid as it is laid out. A level created at
+ * difference arrays are a ring of RING columns (in L2 or L3) and the
+ * prefix sums run along the rows of the grid as it is laid out. A level created at
  * j and live until end covers the columns c with j ≤ b_c < end: it is added
  * at its first column (levels come in creation order: in the tile being
  * made) and removed at the first column whose snapshot no longer has it, in
@@ -764,7 +765,7 @@ accumulate_model (const LodeLiqModel    *model,
            * batches without a branch per level. */
           while (k < k_end)
             {
-              guint n_batch = 0;
+              guint n_batch;
               gsize k_stop;
 
               /* Whole groups of levels gone by b_c (the history before a
@@ -794,6 +795,10 @@ accumulate_model (const LodeLiqModel    *model,
                     b_w[e++] = lv.scaled[k] * run[j] * exp (block_base[bs] - L[j]);
                   }
               k = k_stop;
+
+              /* In stages (rows and weights, last columns, the writes), so
+               * that each stage's chains of dependent loads overlap across
+               * levels; fused, they measured slower. */
               for (guint e = 0; e < n_batch; e++)
                 {
                   gsize x = MIN (b_end[e], b_max + 1);
