@@ -1169,11 +1169,11 @@ kernels_clear (Kernels *k)
  * build's -O2 only vectorises loops whose trip count needs no scalar
  * remainder, and keeps a wider vector in memory). */
 static void
-gather_row (float              *restrict dst,
-            const float *const *restrict src,
-            const float        *restrict w,
-            guint                        n_src,
-            guint                        columns)
+gather_row_sse2 (float              *restrict dst,
+                 const float *const *restrict src,
+                 const float        *restrict w,
+                 guint                        n_src,
+                 guint                        columns)
 {
   guint c = 0;
 
@@ -1203,6 +1203,56 @@ gather_row (float              *restrict dst,
     }
 }
 
+#if defined (__x86_64__) || defined (__i386__)
+typedef float LodeFloat8 __attribute__ ((vector_size (32)));
+
+/* gather_row_sse2() sixteen columns at a time in two AVX2 registers, for
+ * processors that have them (the build's baseline is SSE2): the same
+ * products and sums in the same order, so the same cells. No FMA, which
+ * would round each product and sum once instead of twice. */
+__attribute__ ((target ("avx2")))
+static void
+gather_row_avx2 (float              *restrict dst,
+                 const float *const *restrict src,
+                 const float        *restrict w,
+                 guint                        n_src,
+                 guint                        columns)
+{
+  guint c = 0;
+
+  for (; c + 16 <= columns; c += 16)
+    {
+      LodeFloat8 acc0 = { 0, }, acc1 = { 0, };
+
+      for (guint j = 0; j < n_src; j++)
+        {
+          LodeFloat8 x0, x1;
+
+          memcpy (&x0, src[j] + c, sizeof x0);
+          memcpy (&x1, src[j] + c + 8, sizeof x1);
+          acc0 += w[j] * x0;
+          acc1 += w[j] * x1;
+        }
+      memcpy (dst + c, &acc0, sizeof acc0);
+      memcpy (dst + c + 8, &acc1, sizeof acc1);
+    }
+  for (; c < columns; c++)
+    {
+      float acc = 0;
+
+      for (guint j = 0; j < n_src; j++)
+        acc += w[j] * src[j][c];
+      dst[c] = acc;
+    }
+}
+#endif
+
+typedef void (*GatherRowFunc) (float              *restrict dst,
+                               const float *const *restrict src,
+                               const float        *restrict w,
+                               guint                        n_src,
+                               guint                        columns);
+
 /* Exact, in place, for @columns columns of rows @stride floats apart:
  * destination rows in order, each gathered from the source rows within the
  * largest reach of @k, with the source rows it has already overwritten
@@ -1222,6 +1272,12 @@ smooth_exact (float         *cells,
   g_autofree float *w = NULL;
   guint max_reach = 0;
   guint ring_rows;
+  GatherRowFunc gather_row = gather_row_sse2;
+
+#if defined (__x86_64__) || defined (__i386__)
+  if (__builtin_cpu_supports ("avx2"))
+    gather_row = gather_row_avx2;
+#endif
 
   for (guint r = 0; r < rows; r++)
     {
