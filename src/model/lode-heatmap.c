@@ -100,10 +100,10 @@ lode_heatmap_view_get_row (const LodeHeatmapView *view,
  * being made and, if RING > TILE, the next ones, as a ring. A removal
  * further ahead waits in a list for its tile to enter the ring, in chunks
  * written and read sequentially. A key is the index in the ring. Two
- * tiles (about 1.7 MB for 1080 rows) measured best: a third of a year's
- * removals land in the next tile, and writing them there at once costs
- * less than queueing them, though the ring no longer fits in L2; one tile
- * and three or four were slower. The order in which a cell's removals are
+ * tiles (about 1.7 MB for 1080 rows) measured best: more than half of the
+ * removals a year's view queued with one tile land in the next tile, and
+ * writing them there at once costs less than queueing them, though the
+ * ring no longer fits in L2; one tile and three or four were slower. The order in which a cell's removals are
  * summed depends on RING (doubles, rounded to float at the end). */
 #define RING (2 * TILE)
 #define BUCKET_CHUNK 504
