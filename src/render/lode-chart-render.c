@@ -551,7 +551,8 @@ lode_chart_render_background (cairo_t                *cr,
 
 /* Layer 1: heatmap raster ---------------------------------------------------- */
 
-/* The raster's pixels belong to its surface, freed with it. */
+/* Pixels of an image this file allocates itself belong to its surface,
+ * freed with it. */
 static const cairo_user_data_key_t raster_pixels_key;
 
 
@@ -983,10 +984,17 @@ premultiply (const double rgba[4],
          | (guint32) round (CLAMP (rgba[2], 0.0, 1.0) * a * 255);
 }
 
+/* The bars' layer is cleared and painted by tiles of this side (device
+ * pixels), only where a bar is: the bars of a long series follow the price
+ * as a thin band through a layer the size of the plot. */
+#define BAR_TILE 32
+
 /* The aggregated bars (per column: open high low close) written straight
  * into an image and painted once: thousands of one-pixel-wide boxes cost
  * cairo more per box than the pixels cost. The range is faint, the
- * open-to-close body solid; rows on whole device pixels. */
+ * open-to-close body solid; rows on whole device pixels. Only the tiles
+ * that hold a bar are cleared and painted, as runs of tiles along each
+ * row of tiles: the rest of the layer is never read. */
 static void
 paint_bars (Ctx          *c,
             const double *agg,
@@ -999,8 +1007,10 @@ paint_bars (Ctx          *c,
   cairo_surface_t *layer;
   guint32 colours[4];  /* up wick, up body, down wick, down body */
   double top, bottom, first_row = G_MAXDOUBLE, last_row = -G_MAXDOUBLE;
+  g_autofree int *spans = NULL;  /* per column: wick, body rows [y0, y1) */
+  g_autofree guint8 *tiles = NULL;
   guint8 *data;
-  int stride, rows;
+  int stride, rows, tiles_x, tiles_y;
 
   top = round (dy (c, v->plot_y));
   bottom = round (dy (c, v->plot_y + v->plot_height));
@@ -1020,33 +1030,21 @@ paint_bars (Ctx          *c,
     return;
   rows = (int) (last_row - first_row);
 
-  layer = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, columns, rows);
-  if (cairo_surface_status (layer) != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (layer);
-      return;
-    }
-
-  colours[0] = premultiply (c->palette->candle_up, 0.55);
-  colours[1] = premultiply (c->palette->candle_up, 1.0);
-  colours[2] = premultiply (c->palette->candle_down, 0.55);
-  colours[3] = premultiply (c->palette->candle_down, 1.0);
-
-  cairo_surface_flush (layer);
-  data = cairo_image_surface_get_data (layer);
-  stride = cairo_image_surface_get_stride (layer);
-
+  /* Each column's rows in the layer, and the tiles they touch. */
+  tiles_x = (columns + BAR_TILE - 1) / BAR_TILE;
+  tiles_y = (rows + BAR_TILE - 1) / BAR_TILE;
+  tiles = g_new0 (guint8, (gsize) tiles_x * tiles_y);
+  spans = g_new (int, (gsize) columns * 4);
   for (int col = 0; col < columns; col++)
     {
       const double *a = &agg[col * 4];
-      const guint32 *colour;
+      int *span = &spans[col * 4];
       double body_top, body_bottom, wick_top, wick_bottom;
-      int y0, y1;
 
+      span[0] = span[1] = 0;
       if (a[1] < 0.0)
         continue;
 
-      colour = &colours[a[3] >= a[0] ? 0 : 2];
       wick_top = round (price_0 + a[1] * price_k);
       wick_bottom = round (price_0 + a[2] * price_k);
       body_top = round (price_0 + MAX (a[0], a[3]) * price_k);
@@ -1055,20 +1053,84 @@ paint_bars (Ctx          *c,
         body_bottom = body_top + 1.0;
       wick_bottom = MAX (wick_bottom, body_bottom);
 
-      y0 = (int) CLAMP (wick_top - first_row, 0, rows);
-      y1 = (int) CLAMP (wick_bottom - first_row, 0, rows);
-      for (int y = y0; y < y1; y++)
-        {
-          double row = first_row + y;
-
-          *(guint32 *) (gpointer) (data + (gsize) y * stride + col * 4)
-            = colour[row >= body_top && row < body_bottom ? 1 : 0];
-        }
+      span[0] = (int) CLAMP (wick_top - first_row, 0, rows);
+      span[1] = (int) CLAMP (wick_bottom - first_row, 0, rows);
+      span[2] = (int) CLAMP (body_top - first_row, span[0], span[1]);
+      span[3] = (int) CLAMP (body_bottom - first_row, span[2], span[1]);
+      if (span[1] > span[0])
+        for (int ty = span[0] / BAR_TILE; ty <= (span[1] - 1) / BAR_TILE; ty++)
+          tiles[ty * tiles_x + col / BAR_TILE] = TRUE;
     }
 
+  /* Every pixel that is read is written below. */
+  stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, columns);
+  data = g_try_malloc ((gsize) stride * rows);
+  if (stride <= 0 || data == NULL)
+    {
+      g_free (data);
+      return;
+    }
+  layer = cairo_image_surface_create_for_data (data, CAIRO_FORMAT_ARGB32, columns, rows, stride);
+  if (cairo_surface_status (layer) != CAIRO_STATUS_SUCCESS
+      || cairo_surface_set_user_data (layer, &raster_pixels_key, data, g_free) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (layer);
+      g_free (data);
+      return;
+    }
+
+  for (int ty = 0; ty < tiles_y; ty++)
+    for (int tx = 0; tx < tiles_x; tx++)
+      {
+        int x0 = tx * BAR_TILE, x1 = MIN (x0 + BAR_TILE, columns);
+
+        if (!tiles[ty * tiles_x + tx])
+          continue;
+        for (int y = ty * BAR_TILE; y < MIN ((ty + 1) * BAR_TILE, rows); y++)
+          memset (data + (gsize) y * stride + x0 * 4, 0, (gsize) (x1 - x0) * 4);
+      }
+
+  colours[0] = premultiply (c->palette->candle_up, 0.55);
+  colours[1] = premultiply (c->palette->candle_up, 1.0);
+  colours[2] = premultiply (c->palette->candle_down, 0.55);
+  colours[3] = premultiply (c->palette->candle_down, 1.0);
+
+  for (int col = 0; col < columns; col++)
+    {
+      const double *a = &agg[col * 4];
+      const int *span = &spans[col * 4];
+      const guint32 *colour;
+
+      if (a[1] < 0.0)
+        continue;
+
+      colour = &colours[a[3] >= a[0] ? 0 : 2];
+      for (int y = span[0]; y < span[1]; y++)
+        *(guint32 *) (gpointer) (data + (gsize) y * stride + col * 4)
+          = colour[y >= span[2] && y < span[3] ? 1 : 0];
+    }
   cairo_surface_mark_dirty (layer);
+
+  /* Runs of tiles along each row of tiles, in one fill. */
+  for (int ty = 0; ty < tiles_y; ty++)
+    for (int tx = 0; tx < tiles_x; )
+      {
+        int end = tx;
+
+        if (!tiles[ty * tiles_x + tx])
+          {
+            tx++;
+            continue;
+          }
+        while (end < tiles_x && tiles[ty * tiles_x + end])
+          end++;
+        cairo_rectangle (c->cr, col0 + tx * BAR_TILE, first_row + ty * BAR_TILE,
+                         MIN (end * BAR_TILE, columns) - tx * BAR_TILE,
+                         MIN ((ty + 1) * BAR_TILE, rows) - ty * BAR_TILE);
+        tx = end;
+      }
   cairo_set_source_surface (c->cr, layer, col0, first_row);
-  cairo_paint (c->cr);
+  cairo_fill (c->cr);
   cairo_surface_destroy (layer);
 }
 
