@@ -555,6 +555,64 @@ lode_chart_render_background (cairo_t                *cr,
  * freed with it. */
 static const cairo_user_data_key_t raster_pixels_key;
 
+/* Which tiles of a heat raster hold any heat (RasterTiles), for
+ * lode_chart_render_paint_raster() to blit only those: much of a year's
+ * plot is clear of heat, and clear pixels cost the blit as much as any. */
+static const cairo_user_data_key_t raster_tiles_key;
+
+/* Side of the tiles, in pixels, by which rasters and layers are painted
+ * only where they hold something. */
+#define TILE 32
+
+/* Tiles of a grid row-major, counted from the grid's row 0 (the image's
+ * bottom row, see colour_band()); TRUE where a pixel is not clear. */
+typedef struct
+{
+  guint  tiles_x;
+  guint  tiles_y;
+  guint8 filled[];
+} RasterTiles;
+
+/* Adds to the path one rectangle per run of filled tiles along each row of
+ * @filled (@tiles_x × @tiles_y, row-major) over a @width × @height image
+ * at (@x, @y): tile row 0 at the image's top or, with @bottom_up, at its
+ * bottom; the last tiles cut to the image. */
+static void
+add_tile_runs (cairo_t      *cr,
+               const guint8 *filled,
+               int           tiles_x,
+               int           tiles_y,
+               gboolean      bottom_up,
+               double        x,
+               double        y,
+               int           width,
+               int           height)
+{
+  for (int ty = 0; ty < tiles_y; ty++)
+    {
+      int y0 = ty * TILE, y1 = MIN (y0 + TILE, height);
+
+      if (bottom_up)
+        {
+          int top = height - y1;
+
+          y1 = height - y0;
+          y0 = top;
+        }
+
+      for (int tx = 0; tx < tiles_x; )
+        {
+          int end = tx;
+
+          while (end < tiles_x && filled[ty * tiles_x + end])
+            end++;
+          if (end > tx)
+            cairo_rectangle (cr, x + tx * TILE, y + y0, MIN (end * TILE, width) - tx * TILE, y1 - y0);
+          tx = MAX (end, tx + 1);
+        }
+    }
+}
+
 
 /* §6 value t = cell / reference (0 … 1, after the intensity curve) to a
  * premultiplied ARGB32 pixel. Over a light background the alpha follows
@@ -586,7 +644,9 @@ heat_colour (const LodeChartFrame *frame,
 }
 
 /* Rows [first_row, end_row) of a grid colour-mapped into the raster's
- * pixels. The rows are independent: any split gives the same pixels. */
+ * pixels, and the tiles they fill. The rows are independent: any split
+ * gives the same pixels, and a split on a multiple of TILE rows leaves
+ * each tile to one band. */
 typedef struct
 {
   const LodeHeatmap *heatmap;
@@ -594,6 +654,7 @@ typedef struct
   double             inv_ref;  /* (LUT_SIZE − 1) / reference */
   guint8            *data;
   int                stride;
+  RasterTiles       *tiles;
   guint              first_row;
   guint              end_row;
 } ColourBand;
@@ -609,18 +670,28 @@ colour_band (const ColourBand *band)
       /* Row 0 of the grid is the lowest price: the image's bottom row. */
       const float *src = band->heatmap->cells + (gsize) r * columns;
       guint32 *dst = (guint32 *) (gpointer) (band->data + (gsize) (rows - 1 - r) * band->stride);
+      guint8 *filled = &band->tiles->filled[(r / TILE) * band->tiles->tiles_x];
 
-      /* Without a branch: whether cells are empty follows no pattern the
-       * processor could predict. An empty (or NaN) cell masks its index
-       * to entry 0; the clamp (MAX first, which takes NaN to 0) keeps the
-       * conversion defined for any value and changes no other index. */
-      for (guint col = 0; col < columns; col++)
+      for (guint x0 = 0; x0 < columns; x0 += TILE)
         {
-          float value = src[col];
-          double k = MIN (MAX (value * band->inv_ref + 0.5, 0.0), (double) (LUT_SIZE - 1));
-          guint filled = -(guint) (value > 0.0f);
+          guint x1 = MIN (x0 + TILE, columns);
+          guint32 any = 0;
 
-          dst[col] = band->lut[(1 + (guint) k) & filled];
+          /* Without a branch: whether cells are empty follows no pattern
+           * the processor could predict. An empty (or NaN) cell masks its
+           * index to entry 0; the clamp (MAX first, which takes NaN to 0)
+           * keeps the conversion defined for any value and changes no
+           * other index. */
+          for (guint col = x0; col < x1; col++)
+            {
+              float value = src[col];
+              double k = MIN (MAX (value * band->inv_ref + 0.5, 0.0), (double) (LUT_SIZE - 1));
+              guint mask = -(guint) (value > 0.0f);
+
+              dst[col] = band->lut[(1 + (guint) k) & mask];
+              any |= dst[col];
+            }
+          filled[x0 / TILE] |= any != 0;
         }
     }
 }
@@ -633,27 +704,28 @@ colour_band_thread (gpointer data)
   return NULL;
 }
 
-/* Colour-maps all of @heatmap: the upper half of the rows in a second
- * thread while this one does the lower half, when the grid is large and
- * there is a second core; the pixels are the same either way. The caller
- * may itself be a worker (the chart widget's): for the millisecond this
- * lasts it uses both cores, and the main thread gets one back as soon as
- * it is done. */
+/* Colour-maps all of @heatmap into @data and fills in @tiles: the upper
+ * half of the rows in a second thread while this one does the lower half,
+ * when the grid is large and there is a second core; the pixels are the
+ * same either way. The caller may itself be a worker (the chart widget's):
+ * for the millisecond this lasts it uses both cores, and the main thread
+ * gets one back as soon as it is done. */
 static void
 colour_map (const LodeHeatmap *heatmap,
             const guint32     *lut,
             double             inv_ref,
             guint8            *data,
-            int                stride)
+            int                stride,
+            RasterTiles       *tiles)
 {
-  ColourBand lower = { heatmap, lut, inv_ref, data, stride, 0, heatmap->rows };
+  ColourBand lower = { heatmap, lut, inv_ref, data, stride, tiles, 0, heatmap->rows };
   ColourBand upper = lower;
   GThread *thread = NULL;
 
   if ((gsize) heatmap->columns * heatmap->rows >= PARALLEL_MIN_CELLS
       && g_get_num_processors () > 1)
     {
-      lower.end_row = upper.first_row = heatmap->rows / 2;
+      lower.end_row = upper.first_row = heatmap->rows / 2 / TILE * TILE;
       thread = g_thread_try_new ("lode-colour-map", colour_band_thread, &upper, NULL);
       if (thread == NULL)
         lower.end_row = heatmap->rows;
@@ -680,7 +752,8 @@ lode_chart_render_heatmap_raster (const LodeView       *view,
   cairo_surface_t *surface;
   guint32 lut[LUT_SIZE + 1];
   double x0, x1, px_width, inv_ref, gamma;
-  guint columns, rows;
+  guint columns, rows, tiles_x, tiles_y;
+  RasterTiles *tiles;
   guint8 *pixels;
   int stride;
 
@@ -743,10 +816,18 @@ lode_chart_render_heatmap_raster (const LodeView       *view,
     lut[1 + k] = heat_colour (frame, (double) k / (LUT_SIZE - 1), gamma);
   inv_ref = (LUT_SIZE - 1) / heatmap->reference;
 
+  tiles_x = (columns + TILE - 1) / TILE;
+  tiles_y = (rows + TILE - 1) / TILE;
+  tiles = g_malloc0 (sizeof (RasterTiles) + (gsize) tiles_x * tiles_y);
+  tiles->tiles_x = tiles_x;
+  tiles->tiles_y = tiles_y;
+
   cairo_surface_flush (surface);
   colour_map (heatmap, lut, inv_ref, cairo_image_surface_get_data (surface),
-              cairo_image_surface_get_stride (surface));
+              cairo_image_surface_get_stride (surface), tiles);
   cairo_surface_mark_dirty (surface);
+  if (cairo_surface_set_user_data (surface, &raster_tiles_key, tiles, g_free) != CAIRO_STATUS_SUCCESS)
+    g_free (tiles);
 
   if (x != NULL)
     *x = x0;
@@ -818,8 +899,16 @@ lode_chart_render_paint_raster (cairo_t         *cr,
 
       /* pixman has no fast path for an unscaled padded source: blit the
        * raster, then stretch its last column over the rest. */
+      RasterTiles *tiles = cairo_surface_get_user_data (raster, &raster_tiles_key);
+
+      /* Clear tiles would be blitted for nothing: only the others, when
+       * the raster says which. */
       cairo_set_source_surface (cr, raster, round (ox), round (oy));
-      cairo_rectangle (cr, left, top, MIN (end, right) - left, bottom - top);
+      if (tiles != NULL)
+        add_tile_runs (cr, tiles->filled, (int) tiles->tiles_x, (int) tiles->tiles_y, TRUE,
+                       round (ox), round (oy), columns, rows);
+      else
+        cairo_rectangle (cr, left, top, MIN (end, right) - left, bottom - top);
       cairo_fill (cr);
 
       if (end < right)
@@ -984,11 +1073,6 @@ premultiply (const double rgba[4],
          | (guint32) round (CLAMP (rgba[2], 0.0, 1.0) * a * 255);
 }
 
-/* The bars' layer is cleared and painted by tiles of this side (device
- * pixels), only where a bar is: the bars of a long series follow the price
- * as a thin band through a layer the size of the plot. */
-#define BAR_TILE 32
-
 /* The aggregated bars (per column: open high low close) written straight
  * into an image and painted once: thousands of one-pixel-wide boxes cost
  * cairo more per box than the pixels cost. The range is faint, the
@@ -1031,8 +1115,8 @@ paint_bars (Ctx          *c,
   rows = (int) (last_row - first_row);
 
   /* Each column's rows in the layer, and the tiles they touch. */
-  tiles_x = (columns + BAR_TILE - 1) / BAR_TILE;
-  tiles_y = (rows + BAR_TILE - 1) / BAR_TILE;
+  tiles_x = (columns + TILE - 1) / TILE;
+  tiles_y = (rows + TILE - 1) / TILE;
   tiles = g_new0 (guint8, (gsize) tiles_x * tiles_y);
   spans = g_new (int, (gsize) columns * 4);
   for (int col = 0; col < columns; col++)
@@ -1058,8 +1142,8 @@ paint_bars (Ctx          *c,
       span[2] = (int) CLAMP (body_top - first_row, span[0], span[1]);
       span[3] = (int) CLAMP (body_bottom - first_row, span[2], span[1]);
       if (span[1] > span[0])
-        for (int ty = span[0] / BAR_TILE; ty <= (span[1] - 1) / BAR_TILE; ty++)
-          tiles[ty * tiles_x + col / BAR_TILE] = TRUE;
+        for (int ty = span[0] / TILE; ty <= (span[1] - 1) / TILE; ty++)
+          tiles[ty * tiles_x + col / TILE] = TRUE;
     }
 
   /* Every pixel that is read is written below. */
@@ -1082,11 +1166,11 @@ paint_bars (Ctx          *c,
   for (int ty = 0; ty < tiles_y; ty++)
     for (int tx = 0; tx < tiles_x; tx++)
       {
-        int x0 = tx * BAR_TILE, x1 = MIN (x0 + BAR_TILE, columns);
+        int x0 = tx * TILE, x1 = MIN (x0 + TILE, columns);
 
         if (!tiles[ty * tiles_x + tx])
           continue;
-        for (int y = ty * BAR_TILE; y < MIN ((ty + 1) * BAR_TILE, rows); y++)
+        for (int y = ty * TILE; y < MIN ((ty + 1) * TILE, rows); y++)
           memset (data + (gsize) y * stride + x0 * 4, 0, (gsize) (x1 - x0) * 4);
       }
 
@@ -1111,24 +1195,10 @@ paint_bars (Ctx          *c,
     }
   cairo_surface_mark_dirty (layer);
 
-  /* Runs of tiles along each row of tiles, in one fill. */
-  for (int ty = 0; ty < tiles_y; ty++)
-    for (int tx = 0; tx < tiles_x; )
-      {
-        int end = tx;
-
-        if (!tiles[ty * tiles_x + tx])
-          {
-            tx++;
-            continue;
-          }
-        while (end < tiles_x && tiles[ty * tiles_x + end])
-          end++;
-        cairo_rectangle (c->cr, col0 + tx * BAR_TILE, first_row + ty * BAR_TILE,
-                         MIN (end * BAR_TILE, columns) - tx * BAR_TILE,
-                         MIN ((ty + 1) * BAR_TILE, rows) - ty * BAR_TILE);
-        tx = end;
-      }
+  /* The bars of a long series follow the price as a thin band through a
+   * layer the size of the plot: only the tiles that hold a bar, in one
+   * fill. */
+  add_tile_runs (c->cr, tiles, tiles_x, tiles_y, FALSE, col0, first_row, columns, rows);
   cairo_set_source_surface (c->cr, layer, col0, first_row);
   cairo_fill (c->cr);
   cairo_surface_destroy (layer);
