@@ -493,7 +493,10 @@ load_venue_market (Cli     *cli,
   g_autoptr(LodeSource) source = lode_source_new_for_id (cli->venue, http, cli->base_url);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   gint64 now = g_get_real_time () / 1000;
-  gint64 end = (now / cli->interval_ms + 1) * cli->interval_ms;
+  /* Up to the close of the newest candle that has opened (as the app's
+   * data controller): a candle opening exactly now has no trade yet and a
+   * venue need not list it. */
+  gint64 end = (now + cli->interval_ms - 1) / cli->interval_ms * cli->interval_ms;
   gint64 start = end - (gint64) cli->venue_days * G_GINT64_CONSTANT (86400000);
   VenueWait wait = { .loop = loop };
 
