@@ -37,8 +37,8 @@
 #define MAX_RASTER_SIDE     8192
 
 /* From this many cells on, the colour mapping is shared with a second
- * thread: a plot-sized grid (two million cells) takes about 2 ms on one
- * core, and a thread costs some 50 µs to start. */
+ * thread: a plot-sized grid (two million cells) is a millisecond or two
+ * on one core, and a thread costs some 50 µs to start. */
 #define PARALLEL_MIN_CELLS  (256 * 1024)
 
 #define FONT                "Sans 9"
@@ -902,13 +902,12 @@ lode_chart_render_paint_raster (cairo_t         *cr,
   if (fabs (dev_w - columns) < 1.0 && fabs (dev_h - rows) < 1.0)
     {
       double end = round (ox) + columns;
-
-      /* pixman has no fast path for an unscaled padded source: blit the
-       * raster, then stretch its last column over the rest. */
       RasterTiles *tiles = cairo_surface_get_user_data (raster, &raster_tiles_key);
 
-      /* Clear tiles would be blitted for nothing: only the others, when
-       * the raster says which. */
+      /* pixman has no fast path for an unscaled padded source: blit the
+       * raster, then stretch its last column over the rest. Clear tiles
+       * would be blitted for nothing: only the others, when the raster
+       * says which. */
       cairo_set_source_surface (cr, raster, round (ox), round (oy));
       if (tiles != NULL)
         add_tile_runs (cr, tiles->filled, (int) tiles->tiles_x, (int) tiles->tiles_y, TRUE,
