@@ -683,19 +683,15 @@ colour_band (const ColourBand *band)
           guint x1 = MIN (x0 + TILE, columns);
           guint32 any = 0;
 
-          /* Without a branch: whether cells are empty follows no pattern
-           * the processor could predict. An empty (or NaN) cell masks its
-           * index to entry 0; the clamp (MAX first, which takes NaN to 0)
-           * keeps the conversion defined for any value and changes no
-           * other index. */
           for (guint col = x0; col < x1; col++)
             {
               float value = src[col];
-              double k = MIN (MAX (value * band->inv_ref + 0.5, 0.0), (double) (LUT_SIZE - 1));
-              guint mask = -(guint) (value > 0.0f);
+              double k = value * band->inv_ref + 0.5;
+              guint index = k < LUT_SIZE - 1 ? (guint) k : LUT_SIZE - 1;
+              guint32 pixel = band->lut[value > 0.0f ? 1 + index : 0];
 
-              dst[col] = band->lut[(1 + (guint) k) & mask];
-              any |= dst[col];
+              dst[col] = pixel;
+              any |= pixel;
             }
           filled[x0 / TILE] |= any != 0;
         }
