@@ -61,13 +61,14 @@
 #define INPUT_EVERY_MS 100
 #define MIN_INPUTS     20
 #define MAX_ROUNDS     1
+#define MAX_REBUILDS   200  /* 30 days rebuild in a fraction of a second */
 #else
 #define N_DAYS         365
 #define INPUT_EVERY_MS 16   /* a pan or zoom per frame of a 60 Hz display */
 #define MIN_INPUTS     100
 #define MAX_ROUNDS     5
-#endif
 #define MAX_REBUILDS   12
+#endif
 
 typedef struct
 {
