@@ -572,6 +572,80 @@ test_large_decay (void)
     }
 }
 
+/* lode_heatmap_compute_threaded(): the same bits as lode_heatmap_compute()
+ * with any number of threads, in every mode. */
+static void
+assert_threaded_same_bits (LodeLiqModel    *model,
+                           LodeHeatmapView  v)
+{
+  for (LodeRenderMode mode = LODE_RENDER_MODE_RAW; mode <= LODE_RENDER_MODE_SHORT; mode++)
+    {
+      g_autoptr(LodeHeatmap) one = NULL;
+
+      v.mode = mode;
+      one = lode_heatmap_compute (model, &v);
+      for (guint n_threads = 0; n_threads <= 3; n_threads++)
+        {
+          g_autoptr(LodeHeatmap) h = lode_heatmap_compute_threaded (model, &v, n_threads);
+
+          g_assert_cmpuint (h->columns, ==, one->columns);
+          g_assert_cmpuint (h->rows, ==, one->rows);
+          g_assert_cmpmem (h->cells, (gsize) h->columns * h->rows * sizeof (float),
+                           one->cells, (gsize) one->columns * one->rows * sizeof (float));
+          g_assert_true (memcmp (&h->reference, &one->reference, sizeof (double)) == 0);
+          g_assert_true (memcmp (&h->max, &one->max, sizeof (double)) == 0);
+        }
+    }
+}
+
+static void
+test_threaded_same_bits (void)
+{
+  /* A long random series (with and without a lookback), and the large
+   * decay market of test_large_decay(), whose decay run restarts. */
+  for (guint market = 0; market < 3; market++)
+    {
+      gsize n = 20000;
+      g_autofree LodeCandle *c = naive_random_candles (41 + market, n, market == 2 ? 0 : 5);
+      LodeModelParams p;
+      g_autoptr(LodeLiqModel) model = NULL;
+      double lo = G_MAXDOUBLE, hi = 0;
+      double oi = 1e6;
+
+      lode_model_params_init_default (&p);
+      if (market == 1)
+        p.lookback = 300;
+      for (gsize i = 0; i < n; i++)
+        {
+          if (market == 2)
+            {
+              if (i % 1000 == 0)
+                oi = 1e6;
+              else
+                oi = i % 2 == 1 ? oi * 1.5 : oi * 0.5;
+              c[i].oi_usd = oi;
+            }
+          lo = MIN (lo, c[i].low);
+          hi = MAX (hi, c[i].high);
+        }
+      model = build (c, n, MINUTE, &p);
+      if (market == 2)
+        g_assert_cmpfloat (lode_liq_model_get_log_decay (model)[n - 1], <, -5000);
+
+      /* The whole series, year-like (many candles a column); the same
+       * with odd columns; a view starting mid-data; one running past the
+       * last candle; one starting before the first (empty columns); more
+       * columns than candles; and fewer columns than two tiles. */
+      assert_threaded_same_bits (model, (LodeHeatmapView) { 0, n, 1920, lo, hi, 300, 0 });
+      assert_threaded_same_bits (model, (LodeHeatmapView) { 0, n, 777, lo * 0.9, hi * 1.1, 97, 0 });
+      assert_threaded_same_bits (model, (LodeHeatmapView) { n / 3, n / 2, 500, lo, hi, 200, 0 });
+      assert_threaded_same_bits (model, (LodeHeatmapView) { n / 2, n, 400, lo, hi, 150, 0 });
+      assert_threaded_same_bits (model, (LodeHeatmapView) { 0, n / 4, 300, lo, hi, 120, 0 });
+      assert_threaded_same_bits (model, (LodeHeatmapView) { 7000, 150, 640, lo * 1.02, hi * 0.98, 400, 0 });
+      assert_threaded_same_bits (model, (LodeHeatmapView) { 5000, 3000, 100, lo, hi, 80, 0 });
+    }
+}
+
 static void
 test_merged (void)
 {
@@ -664,6 +738,7 @@ main (int   argc,
   g_test_add_func ("/model/heatmap/smooth-wide", test_smooth_wide);
   g_test_add_func ("/model/heatmap/matches-naive", test_matches_naive);
   g_test_add_func ("/model/heatmap/large-decay", test_large_decay);
+  g_test_add_func ("/model/heatmap/threaded-same-bits", test_threaded_same_bits);
   g_test_add_func ("/model/heatmap/merged", test_merged);
 
   return g_test_run ();

@@ -47,6 +47,16 @@ gint         lode_heatmap_view_get_row    (const LodeHeatmapView *view,
  * O(levels · log C + R · C), never levels × columns. */
 LodeHeatmap *lode_heatmap_compute        (const LodeLiqModel     *model,
                                           const LodeHeatmapView  *view);
+/* lode_heatmap_compute() on up to @n_threads threads (the calling one
+ * included, at most 2 used; 0 and 1 mean the calling thread only). With 2, a
+ * second thread makes each tile of columns' cells from its difference
+ * arrays while the calling one puts the next tile's levels in: every
+ * floating-point operation is the one-thread one, in the same order, so
+ * the grid, its reference and its max are the same bits. @model is only
+ * read. */
+LodeHeatmap *lode_heatmap_compute_threaded (const LodeLiqModel    *model,
+                                            const LodeHeatmapView *view,
+                                            guint                  n_threads);
 /* §9: several venues; the columns are defined on @models[0]'s candles, and
  * every other model contributes its snapshot at the last of its candles
  * closed by the end of column c's candle. */
