@@ -528,6 +528,25 @@ test_matches_naive (void)
     }
 }
 
+/* OI alternating ×1.5 and ×0.5, restarting at 1e6 every 1000 candles (a
+ * jump up) to stay representable: the running log decay falls by log 2
+ * every two candles. */
+static void
+set_decaying_oi (LodeCandle *c,
+                 gsize       n)
+{
+  double oi = 1e6;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i % 1000 == 0)
+        oi = 1e6;
+      else
+        oi = i % 2 == 1 ? oi * 1.5 : oi * 0.5;
+      c[i].oi_usd = oi;
+    }
+}
+
 static void
 test_large_decay (void)
 {
@@ -540,17 +559,11 @@ test_large_decay (void)
   g_autofree LodeCandle *c = naive_random_candles (9, n, 0);
   LodeModelParams p;
   g_autoptr(LodeLiqModel) model = NULL;
-  double oi = 1e6;
   double lo = G_MAXDOUBLE, hi = 0;
 
-  /* OI restarts at 1e6 every 1000 candles (a jump up) to stay representable. */
+  set_decaying_oi (c, n);
   for (gsize i = 0; i < n; i++)
     {
-      if (i % 1000 == 0)
-        oi = 1e6;
-      else
-        oi = i % 2 == 1 ? oi * 1.5 : oi * 0.5;
-      c[i].oi_usd = oi;
       lo = MIN (lo, c[i].low);
       hi = MAX (hi, c[i].high);
     }
@@ -610,21 +623,14 @@ test_threaded_same_bits (void)
       LodeModelParams p;
       g_autoptr(LodeLiqModel) model = NULL;
       double lo = G_MAXDOUBLE, hi = 0;
-      double oi = 1e6;
 
       lode_model_params_init_default (&p);
       if (market == 1)
         p.lookback = 300;
+      if (market == 2)
+        set_decaying_oi (c, n);
       for (gsize i = 0; i < n; i++)
         {
-          if (market == 2)
-            {
-              if (i % 1000 == 0)
-                oi = 1e6;
-              else
-                oi = i % 2 == 1 ? oi * 1.5 : oi * 0.5;
-              c[i].oi_usd = oi;
-            }
           lo = MIN (lo, c[i].low);
           hi = MAX (hi, c[i].high);
         }
