@@ -1336,6 +1336,26 @@ kernels_clear (Kernels *k)
   g_clear_pointer (&k->weight, g_free);
 }
 
+/* dst[c] = Σ_j w[j] · src[j][c] for c in [@c, @end), one column at a time:
+ * the columns the vector loops below leave over, in the same order of j. */
+static inline __attribute__ ((always_inline)) void
+gather_columns (float              *restrict dst,
+                const float *const *restrict src,
+                const float        *restrict w,
+                guint                        n_src,
+                guint                        c,
+                guint                        end)
+{
+  for (; c < end; c++)
+    {
+      float acc = 0;
+
+      for (guint j = 0; j < n_src; j++)
+        acc += w[j] * src[j][c];
+      dst[c] = acc;
+    }
+}
+
 /* One destination row: dst[c] = Σ_j w[j] · src[j][c], summed in the order
  * of j from 0 in float, eight columns at a time in two SSE2 registers (the
  * build's -O2 only vectorises loops whose trip count needs no scalar
@@ -1365,14 +1385,7 @@ gather_row_sse2 (float              *restrict dst,
       memcpy (dst + c, &acc0, sizeof acc0);
       memcpy (dst + c + 4, &acc1, sizeof acc1);
     }
-  for (; c < columns; c++)
-    {
-      float acc = 0;
-
-      for (guint j = 0; j < n_src; j++)
-        acc += w[j] * src[j][c];
-      dst[c] = acc;
-    }
+  gather_columns (dst, src, w, n_src, c, columns);
 }
 
 #if defined (__x86_64__) || defined (__i386__)
@@ -1408,14 +1421,7 @@ gather_row_avx2 (float              *restrict dst,
       memcpy (dst + c, &acc0, sizeof acc0);
       memcpy (dst + c + 8, &acc1, sizeof acc1);
     }
-  for (; c < columns; c++)
-    {
-      float acc = 0;
-
-      for (guint j = 0; j < n_src; j++)
-        acc += w[j] * src[j][c];
-      dst[c] = acc;
-    }
+  gather_columns (dst, src, w, n_src, c, columns);
 }
 #endif
 
