@@ -309,7 +309,6 @@ lode_candle_parse_okx (const char   *text,
   JsonObject *object;
   JsonObject *arg;
   JsonArray *data;
-  const char *event = NULL;
   const char *channel = NULL;
   const char *arg_inst_id = NULL;
 
@@ -317,44 +316,14 @@ lode_candle_parse_okx (const char   *text,
   g_return_val_if_fail (inst_id != NULL && interval != NULL, FALSE);
   g_return_val_if_fail (out_kind != NULL && updates != NULL, FALSE);
 
-  *out_kind = LODE_WS_FRAME_IGNORED;
-
-  /* The heartbeat answer is plain text, not JSON. */
-  if (length == 4 && memcmp (text, "pong", 4) == 0)
-    {
-      *out_kind = LODE_WS_FRAME_PONG;
-      return TRUE;
-    }
-
-  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
-      (object = lode_json_node_object (root, _("an OKX message"), error)) == NULL ||
-      !lode_json_member_string (object, "event", FALSE, &event, error))
+  if (!lode_ws_okx_frame (text, length, &root, out_kind, &object, &arg, error))
     return FALSE;
-
-  if (event != NULL)
-    {
-      if (g_str_equal (event, "error"))
-        {
-          double code = 0;
-          const char *msg = NULL;
-
-          lode_json_member_number (object, "code", FALSE, &code, NULL);
-          lode_json_member_string (object, "msg", FALSE, &msg, NULL);
-          lode_ws_set_venue_error (error, "OKX", lode_json_error_code (code), msg);
-          return FALSE;
-        }
-
-      if (g_str_equal (event, "subscribe"))
-        *out_kind = LODE_WS_FRAME_SUBSCRIBED;
-
-      /* "notice", "channel-conn-count", …: the connection's life tells. */
-      return TRUE;
-    }
-
-  if (!json_object_has_member (object, "arg"))
+  if (*out_kind != LODE_WS_FRAME_DATA)
     return TRUE;
-  if ((arg = lode_json_member_object (object, "arg", error)) == NULL ||
-      !lode_json_member_string (arg, "channel", FALSE, &channel, error) ||
+
+  /* A push is data only on the channel and instrument asked for. */
+  *out_kind = LODE_WS_FRAME_IGNORED;
+  if (!lode_json_member_string (arg, "channel", FALSE, &channel, error) ||
       !lode_json_member_string (arg, "instId", FALSE, &arg_inst_id, error))
     return FALSE;
 

@@ -372,51 +372,33 @@ lode_liq_parse_okx (const char      *text,
   JsonObject *object;
   JsonObject *arg;
   JsonArray *data;
-  const char *event = NULL;
   const char *channel = NULL;
+  LodeWsFrame kind;
 
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
   g_return_val_if_fail (out_kind != NULL && prints != NULL, FALSE);
 
   *out_kind = LODE_LIQ_FRAME_IGNORED;
 
-  /* The heartbeat answer is plain text, not JSON. */
-  if (length == 4 && memcmp (text, "pong", 4) == 0)
-    {
-      *out_kind = LODE_LIQ_FRAME_PONG;
-      return TRUE;
-    }
-
-  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
-      (object = lode_json_node_object (root, _("an OKX message"), error)) == NULL ||
-      !lode_json_member_string (object, "event", FALSE, &event, error))
+  if (!lode_ws_okx_frame (text, length, &root, &kind, &object, &arg, error))
     return FALSE;
 
-  if (event != NULL)
+  switch (kind)
     {
-      if (g_str_equal (event, "error"))
-        {
-          double code = 0;
-          const char *msg = NULL;
-
-          lode_json_member_number (object, "code", FALSE, &code, NULL);
-          lode_json_member_string (object, "msg", FALSE, &msg, NULL);
-          lode_ws_set_venue_error (error, "OKX", lode_json_error_code (code), msg);
-          return FALSE;
-        }
-
-      if (g_str_equal (event, "subscribe"))
-        *out_kind = LODE_LIQ_FRAME_SUBSCRIBED;
-
-      /* "notice" (a coming disconnect), "channel-conn-count", …: the
-       * connection's own life will tell. */
+    case LODE_WS_FRAME_DATA:
+      break;
+    case LODE_WS_FRAME_SUBSCRIBED:
+      *out_kind = LODE_LIQ_FRAME_SUBSCRIBED;
+      return TRUE;
+    case LODE_WS_FRAME_PONG:
+      *out_kind = LODE_LIQ_FRAME_PONG;
+      return TRUE;
+    case LODE_WS_FRAME_IGNORED:
+    default:
       return TRUE;
     }
 
-  if (!json_object_has_member (object, "arg"))
-    return TRUE;
-  if ((arg = lode_json_member_object (object, "arg", error)) == NULL ||
-      !lode_json_member_string (arg, "channel", FALSE, &channel, error))
+  if (!lode_json_member_string (arg, "channel", FALSE, &channel, error))
     return FALSE;
   if (g_strcmp0 (channel, "liquidation-orders") != 0)
     return TRUE;

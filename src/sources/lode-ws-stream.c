@@ -1060,6 +1060,64 @@ lode_ws_binance_event (JsonObject  *object,
   return TRUE;
 }
 
+gboolean
+lode_ws_okx_frame (const char   *text,
+                   gsize         length,
+                   JsonNode    **root,
+                   LodeWsFrame  *kind,
+                   JsonObject  **object,
+                   JsonObject  **arg,
+                   GError      **error)
+{
+  const char *event = NULL;
+
+  *root = NULL;
+  *object = NULL;
+  *arg = NULL;
+  *kind = LODE_WS_FRAME_IGNORED;
+
+  /* The heartbeat answer is plain text, not JSON. */
+  if (length == 4 && memcmp (text, "pong", 4) == 0)
+    {
+      *kind = LODE_WS_FRAME_PONG;
+      return TRUE;
+    }
+
+  if ((*root = lode_json_parse_text (text, length, error)) == NULL ||
+      (*object = lode_json_node_object (*root, _("an OKX message"), error)) == NULL ||
+      !lode_json_member_string (*object, "event", FALSE, &event, error))
+    return FALSE;
+
+  if (event != NULL)
+    {
+      if (g_str_equal (event, "error"))
+        {
+          double code = 0;
+          const char *msg = NULL;
+
+          lode_json_member_number (*object, "code", FALSE, &code, NULL);
+          lode_json_member_string (*object, "msg", FALSE, &msg, NULL);
+          lode_ws_set_venue_error (error, "OKX", lode_json_error_code (code), msg);
+          return FALSE;
+        }
+
+      if (g_str_equal (event, "subscribe"))
+        *kind = LODE_WS_FRAME_SUBSCRIBED;
+
+      /* "notice" (a coming disconnect), "channel-conn-count", …: the
+       * connection's own life will tell. */
+      return TRUE;
+    }
+
+  if (!json_object_has_member (*object, "arg"))
+    return TRUE;
+  if ((*arg = lode_json_member_object (*object, "arg", error)) == NULL)
+    return FALSE;
+
+  *kind = LODE_WS_FRAME_DATA;
+  return TRUE;
+}
+
 void
 lode_ws_set_venue_error (GError     **error,
                          const char  *venue,

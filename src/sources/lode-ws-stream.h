@@ -166,6 +166,20 @@ gboolean            lode_ws_binance_event            (JsonObject      *object,
                                                       const char     **event_type,
                                                       GError         **error);
 
+/* The envelope of every OKX frame: the plain-text "pong"; {"event": …}
+ * answers, where "error" is the venue refusing (FALSE) and "subscribe" its
+ * acknowledgement; and pushes, {"arg": {"channel", …}, "data": […]}. The
+ * parsed JSON goes to *@root. A frame that is not a push sets *@kind to
+ * LODE_WS_FRAME_PONG, _SUBSCRIBED or _IGNORED; a push sets it to
+ * LODE_WS_FRAME_DATA, with *@object the frame and *@arg its "arg". */
+gboolean            lode_ws_okx_frame                (const char      *text,
+                                                      gsize            length,
+                                                      JsonNode       **root,
+                                                      LodeWsFrame     *kind,
+                                                      JsonObject     **object,
+                                                      JsonObject     **arg,
+                                                      GError         **error);
+
 /* A venue's refusal of a subscription as LODE_SOURCE_ERROR_VENUE (@code 0
  * = none given). */
 void                lode_ws_set_venue_error          (GError         **error,
