@@ -194,45 +194,20 @@ lode_candle_parse_bybit (const char   *text,
   g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (LodeCandleUpdate));
   g_autofree char *want_topic = NULL;
   JsonObject *object;
-  const char *op = NULL;
-  const char *topic = NULL;
+  const char *topic;
   JsonNode *data;
 
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
   g_return_val_if_fail (symbol != NULL && interval != NULL, FALSE);
   g_return_val_if_fail (out_kind != NULL && updates != NULL, FALSE);
 
-  *out_kind = LODE_WS_FRAME_IGNORED;
-
-  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
-      (object = lode_json_node_object (root, _("a Bybit message"), error)) == NULL ||
-      !lode_json_member_string (object, "op", FALSE, &op, error) ||
-      !lode_json_member_string (object, "topic", FALSE, &topic, error))
+  if (!lode_ws_bybit_frame (text, length, &root, out_kind, &object, &topic, error))
     return FALSE;
+  if (*out_kind != LODE_WS_FRAME_DATA)
+    return TRUE;
 
-  if (op != NULL)
-    {
-      const char *ret_msg = NULL;
-      JsonNode *success = json_object_get_member (object, "success");
-
-      lode_json_member_string (object, "ret_msg", FALSE, &ret_msg, NULL);
-
-      if (success != NULL && JSON_NODE_HOLDS_VALUE (success) &&
-          json_node_get_value_type (success) == G_TYPE_BOOLEAN &&
-          !json_node_get_boolean (success))
-        {
-          lode_ws_set_venue_error (error, "Bybit", 0, ret_msg);
-          return FALSE;
-        }
-
-      if (g_str_equal (op, "subscribe"))
-        *out_kind = LODE_WS_FRAME_SUBSCRIBED;
-      else if (g_str_equal (op, "pong") || (g_str_equal (op, "ping") && g_strcmp0 (ret_msg, "pong") == 0))
-        *out_kind = LODE_WS_FRAME_PONG;
-
-      return TRUE;
-    }
-
+  /* A push is data only on the topic asked for. */
+  *out_kind = LODE_WS_FRAME_IGNORED;
   want_topic = g_strconcat ("kline.", interval, ".", symbol, NULL);
   if (g_strcmp0 (topic, want_topic) != 0)
     return TRUE;

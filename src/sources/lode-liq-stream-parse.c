@@ -185,6 +185,24 @@ lode_liq_parse_binance (const char      *text,
   return TRUE;
 }
 
+/* What an envelope reader of lode-ws-stream.h classed as an answer rather
+ * than a push (LODE_WS_FRAME_DATA), as a liquidation frame. */
+static LodeLiqFrame
+liq_frame_of_answer (LodeWsFrame kind)
+{
+  switch (kind)
+    {
+    case LODE_WS_FRAME_SUBSCRIBED:
+      return LODE_LIQ_FRAME_SUBSCRIBED;
+    case LODE_WS_FRAME_PONG:
+      return LODE_LIQ_FRAME_PONG;
+    case LODE_WS_FRAME_DATA:
+    case LODE_WS_FRAME_IGNORED:
+    default:
+      return LODE_LIQ_FRAME_IGNORED;
+    }
+}
+
 /* ---- Bybit -------------------------------------------------------------- */
 
 static gboolean
@@ -244,41 +262,20 @@ lode_liq_parse_bybit (const char      *text,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (LodeLiqPrint));
   JsonObject *object;
-  const char *op = NULL;
-  const char *topic = NULL;
+  const char *topic;
   JsonNode *data;
+  LodeWsFrame kind;
 
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
   g_return_val_if_fail (out_kind != NULL && prints != NULL, FALSE);
 
   *out_kind = LODE_LIQ_FRAME_IGNORED;
 
-  if ((root = lode_json_parse_text (text, length, error)) == NULL ||
-      (object = lode_json_node_object (root, _("a Bybit message"), error)) == NULL ||
-      !lode_json_member_string (object, "op", FALSE, &op, error) ||
-      !lode_json_member_string (object, "topic", FALSE, &topic, error))
+  if (!lode_ws_bybit_frame (text, length, &root, &kind, &object, &topic, error))
     return FALSE;
-
-  if (op != NULL)
+  if (kind != LODE_WS_FRAME_DATA)
     {
-      const char *ret_msg = NULL;
-      JsonNode *success = json_object_get_member (object, "success");
-
-      lode_json_member_string (object, "ret_msg", FALSE, &ret_msg, NULL);
-
-      if (success != NULL && JSON_NODE_HOLDS_VALUE (success) &&
-          json_node_get_value_type (success) == G_TYPE_BOOLEAN &&
-          !json_node_get_boolean (success))
-        {
-          lode_ws_set_venue_error (error, "Bybit", 0, ret_msg);
-          return FALSE;
-        }
-
-      if (g_str_equal (op, "subscribe"))
-        *out_kind = LODE_LIQ_FRAME_SUBSCRIBED;
-      else if (g_str_equal (op, "pong") || (g_str_equal (op, "ping") && g_strcmp0 (ret_msg, "pong") == 0))
-        *out_kind = LODE_LIQ_FRAME_PONG;
-
+      *out_kind = liq_frame_of_answer (kind);
       return TRUE;
     }
 
@@ -383,18 +380,9 @@ lode_liq_parse_okx (const char      *text,
   if (!lode_ws_okx_frame (text, length, &root, &kind, &object, &arg, error))
     return FALSE;
 
-  switch (kind)
+  if (kind != LODE_WS_FRAME_DATA)
     {
-    case LODE_WS_FRAME_DATA:
-      break;
-    case LODE_WS_FRAME_SUBSCRIBED:
-      *out_kind = LODE_LIQ_FRAME_SUBSCRIBED;
-      return TRUE;
-    case LODE_WS_FRAME_PONG:
-      *out_kind = LODE_LIQ_FRAME_PONG;
-      return TRUE;
-    case LODE_WS_FRAME_IGNORED:
-    default:
+      *out_kind = liq_frame_of_answer (kind);
       return TRUE;
     }
 

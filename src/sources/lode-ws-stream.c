@@ -1061,6 +1061,54 @@ lode_ws_binance_event (JsonObject  *object,
 }
 
 gboolean
+lode_ws_bybit_frame (const char   *text,
+                     gsize         length,
+                     JsonNode    **root,
+                     LodeWsFrame  *kind,
+                     JsonObject  **object,
+                     const char  **topic,
+                     GError      **error)
+{
+  const char *op = NULL;
+
+  *object = NULL;
+  *topic = NULL;
+  *kind = LODE_WS_FRAME_IGNORED;
+
+  if ((*root = lode_json_parse_text (text, length, error)) == NULL ||
+      (*object = lode_json_node_object (*root, _("a Bybit message"), error)) == NULL ||
+      !lode_json_member_string (*object, "op", FALSE, &op, error) ||
+      !lode_json_member_string (*object, "topic", FALSE, topic, error))
+    return FALSE;
+
+  if (op != NULL)
+    {
+      const char *ret_msg = NULL;
+      JsonNode *success = json_object_get_member (*object, "success");
+
+      lode_json_member_string (*object, "ret_msg", FALSE, &ret_msg, NULL);
+
+      if (success != NULL && JSON_NODE_HOLDS_VALUE (success) &&
+          json_node_get_value_type (success) == G_TYPE_BOOLEAN &&
+          !json_node_get_boolean (success))
+        {
+          lode_ws_set_venue_error (error, "Bybit", 0, ret_msg);
+          return FALSE;
+        }
+
+      if (g_str_equal (op, "subscribe"))
+        *kind = LODE_WS_FRAME_SUBSCRIBED;
+      else if (g_str_equal (op, "pong") || (g_str_equal (op, "ping") && g_strcmp0 (ret_msg, "pong") == 0))
+        *kind = LODE_WS_FRAME_PONG;
+
+      return TRUE;
+    }
+
+  *kind = LODE_WS_FRAME_DATA;
+  return TRUE;
+}
+
+gboolean
 lode_ws_okx_frame (const char   *text,
                    gsize         length,
                    JsonNode    **root,

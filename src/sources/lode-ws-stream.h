@@ -166,6 +166,21 @@ gboolean            lode_ws_binance_event            (JsonObject      *object,
                                                       const char     **event_type,
                                                       GError         **error);
 
+/* The envelope of every Bybit frame: {"op": …} answers, where
+ * "success": false is the venue refusing (FALSE), "subscribe" its
+ * acknowledgement and "pong" (or a "ping" whose "ret_msg" is "pong") the
+ * heartbeat's answer; and pushes, {"topic", "data"}. The parsed JSON goes
+ * to *@root. An answer sets *@kind to LODE_WS_FRAME_SUBSCRIBED, _PONG or
+ * _IGNORED; a push sets it to LODE_WS_FRAME_DATA, with *@object the frame
+ * and *@topic its topic (NULL when absent). */
+gboolean            lode_ws_bybit_frame              (const char      *text,
+                                                      gsize            length,
+                                                      JsonNode       **root,
+                                                      LodeWsFrame     *kind,
+                                                      JsonObject     **object,
+                                                      const char     **topic,
+                                                      GError         **error);
+
 /* The envelope of every OKX frame: the plain-text "pong"; {"event": …}
  * answers, where "error" is the venue refusing (FALSE) and "subscribe" its
  * acknowledgement; and pushes, {"arg": {"channel", …}, "data": […]}. The
