@@ -415,9 +415,9 @@ sweep_tile (double       *restrict vd,
           memcpy (&dn, n, sizeof dn);
           m += dn;
           nz = m != none;
-          s01 = sweep_step (s01, (LodeInt2) __builtin_shuffle (nz, (LodeInt4) { 0, 0, 1, 1 }),
+          s01 = sweep_step (s01, (LodeInt2) __builtin_shufflevector (nz, nz, 0, 0, 1, 1),
                             load2 (v), carry);
-          s23 = sweep_step (s23, (LodeInt2) __builtin_shuffle (nz, (LodeInt4) { 2, 2, 3, 3 }),
+          s23 = sweep_step (s23, (LodeInt2) __builtin_shufflevector (nz, nz, 2, 2, 3, 3),
                             load2 (v + 2), carry);
           memcpy (v, &zero, sizeof zero);
           memcpy (v + 2, &zero, sizeof zero);
