@@ -307,6 +307,117 @@ gather_levels (const LodeModelLevelArrays *lv,
   return n;
 }
 
+#if defined (__x86_64__)
+#include <immintrin.h>
+
+/* gather_levels() and the last columns' lookup after it (see
+ * accumulate_model_inline()), eight levels at a time in AVX-512 registers
+ * for processors that have them (the build's baseline is SSE2): the same
+ * rows (a lane near a boundary takes the scalar path), the same products
+ * and the same columns, the kept levels packed by the processor's
+ * compress. Its columns come from @col_last as 32 bits (@x_max, b_max + 1,
+ * below 2^32 − 1). Writes up to seven entries past the last kept one: the
+ * outputs have room for BATCH + 8. */
+__attribute__ ((target ("avx512f,avx512vl,avx512dq,avx512bw")))
+static guint
+gather_levels_avx512 (const LodeModelLevelArrays *lv,
+                      gsize                       k,
+                      gsize                       k_stop,
+                      gsize                       b,
+                      guint                       side_mask,
+                      double                      run_base,
+                      double                      price_min,
+                      double                      price_max,
+                      double                      inv_delta,
+                      const double               *bound,
+                      guint                       rows,
+                      double                      eps,
+                      const guint32              *col_first,
+                      const guint32              *col_last,
+                      guint32                     col_base,
+                      guint                       col_shift,
+                      guint32                     x_max,
+                      guint32                    *restrict row,
+                      guint32                    *restrict col,
+                      double                     *restrict w)
+{
+  const __m256i vx_max = _mm256_set1_epi32 ((int) x_max);
+  const __m256i vbase = _mm256_set1_epi32 ((int) col_base);
+  const __m128i shift = _mm_cvtsi32_si128 ((int) col_shift);
+  const __m512d lo = _mm512_set1_pd (price_min);
+  const __m512d hi = _mm512_set1_pd (price_max);
+  const __m512d top = _mm512_set1_pd (rows - 1);
+  const __m512d e0 = _mm512_set1_pd (eps);
+  const __m512d e1 = _mm512_set1_pd (1.0 - eps);
+  const __m512d scale = _mm512_set1_pd (inv_delta);
+  const __m512d base = _mm512_set1_pd (run_base);
+  const __m256i past = _mm256_set1_epi32 ((int) rows);
+  const __m256i vb = _mm256_set1_epi32 ((int) (guint32) b);
+  const __m256i sides = _mm256_set1_epi32 ((int) side_mask);
+  const __m256i one = _mm256_set1_epi32 (1);
+  const __m256i none = _mm256_setzero_si256 ();
+  guint n = 0;
+
+  for (; k < k_stop; k += 8)
+    {
+      __mmask8 load = k + 8 <= k_stop ? 0xff : (__mmask8) ((1u << (k_stop - k)) - 1);
+      __m512d p = _mm512_maskz_loadu_pd (load, lv->price + k);
+      __m512d y = _mm512_mul_pd (_mm512_sub_pd (p, lo), scale);
+      __m256i e = _mm256_maskz_loadu_epi32 (load, lv->end + k);
+      __m512d wv = _mm512_mul_pd (_mm512_maskz_loadu_pd (load, lv->scaled + k), base);
+      __mmask8 inside, near, kept;
+      __m256i r, x, c, last;
+      __m512d frac;
+
+      /* row_or_past()'s steps: max and min pick as its comparisons do.
+       * (The zero-masked forms with all lanes: GCC 12 warns of the plain
+       * ones' undefined source.) */
+      inside = _mm512_cmp_pd_mask (p, lo, _CMP_GE_OQ) & _mm512_cmp_pd_mask (p, hi, _CMP_LT_OQ);
+      y = _mm512_maskz_min_pd (0xff, _mm512_maskz_max_pd (0xff, y, _mm512_setzero_pd ()), top);
+      r = _mm512_maskz_cvttpd_epi32 (0xff, y);
+      frac = _mm512_sub_pd (y, _mm512_maskz_cvtepi32_pd (0xff, r));
+      near = inside & (_mm512_cmp_pd_mask (frac, e0, _CMP_LT_OQ)
+                       | _mm512_cmp_pd_mask (frac, e1, _CMP_GT_OQ));
+      r = _mm256_mask_blend_epi32 (inside, past, r);
+      if (G_UNLIKELY (near != 0))
+        {
+          guint32 lane[8];
+
+          _mm256_storeu_si256 ((__m256i *) lane, r);
+          for (guint i = 0; i < 8; i++)
+            if (near & (1u << i))
+              lane[i] = row_or_past (lv->price[k + i], price_min, price_max, inv_delta,
+                                     bound, rows, eps);
+          r = _mm256_loadu_si256 ((const __m256i *) lane);
+        }
+
+      kept = load & _mm256_cmpgt_epu32_mask (e, vb);
+      if (side_mask != 3)
+        {
+          __m256i s = _mm256_cvtepu8_epi32 (_mm_maskz_loadu_epi8 (load, lv->side + k));
+
+          kept &= _mm256_test_epi32_mask (_mm256_srlv_epi32 (sides, s), one);
+        }
+
+      /* The first column without the level, as the scalar lookup finds
+       * it; only the kept lanes read the tables. */
+      x = _mm256_min_epu32 (e, vx_max);
+      c = _mm256_mmask_i32gather_epi32 (none, kept,
+                                        _mm256_srl_epi32 (_mm256_sub_epi32 (x, vbase), shift),
+                                        (const int *) col_first, 4);
+      last = _mm256_mmask_i32gather_epi32 (none, kept, c, (const int *) col_last, 4);
+      c = _mm256_mask_add_epi32 (c, _mm256_cmpgt_epu32_mask (x, last), c, one);
+
+      _mm256_storeu_si256 ((__m256i *) (row + n), _mm256_maskz_compress_epi32 (kept, r));
+      _mm256_storeu_si256 ((__m256i *) (col + n), _mm256_maskz_compress_epi32 (kept, c));
+      _mm512_storeu_pd (w + n, _mm512_maskz_compress_pd (kept, wv));
+      n += __builtin_popcount (kept);
+    }
+
+  return n;
+}
+#endif
+
 /* sd[o] += g[o] · d and scd[o] += dl for o in [0, n). */
 static inline void
 spread (double       *restrict sd,
@@ -704,8 +815,10 @@ accumulate_model_inline (const LodeLiqModel    *model,
   g_autofree gint32 *scdiff = NULL;
   g_autofree double *sum = NULL;      /* per row */
   g_autofree guint32 *live = NULL;
-  guint32 b_row[BATCH], b_end[BATCH], b_col[BATCH];
-  double b_w[BATCH];
+  guint32 b_row[BATCH + 8], b_end[BATCH + 8], b_col[BATCH + 8];
+  g_autofree guint32 *col_last32 = NULL;
+  double b_w[BATCH + 8];
+  gboolean avx512 = FALSE;
   const double pmin = view->price_min, pmax = view->price_max;
   double row_eps;
   guint ring;
@@ -875,6 +988,17 @@ accumulate_model_inline (const LodeLiqModel    *model,
     }
 
   lode_liq_model_get_level_arrays (model, &lv);
+#if defined (__x86_64__)
+  avx512 = __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
+           && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512bw")
+           && b_max + 1 < G_MAXUINT32;
+#endif
+  if (avx512)
+    {
+      col_last32 = g_new (guint32, C + 1);
+      for (guint c = c_lo; c <= c_hi; c++)
+        col_last32[c] = (guint32) MIN (col_last[c], G_MAXUINT32);
+    }
 
   /* Only levels created in (b − W, b] can be live in S_b (§4 step 4). */
   if (lookback > 0 && (gsize) bcol[c_lo] + 1 > lookback)
@@ -936,7 +1060,12 @@ accumulate_model_inline (const LodeLiqModel    *model,
               /* Batches end on a group's boundary (BATCH is a multiple). */
               k_stop = MIN (k_end, k / LODE_LEVEL_GROUP * LODE_LEVEL_GROUP + BATCH);
 
-              if (side_mask == 3)
+              if (avx512)
+                n_batch = gather_levels_avx512 (&lv, k, k_stop, b, side_mask, run_base,
+                                                pmin, pmax, inv_delta, bound, R, row_eps,
+                                                col_first, col_last32, col_base, col_shift,
+                                                b_max + 1, b_row, b_col, b_w);
+              else if (side_mask == 3)
                 n_batch = gather_levels (&lv, k, k_stop, b, side_mask, TRUE, run_base,
                                          pmin, pmax, inv_delta, bound, R, row_eps,
                                          b_row, b_end, b_w);
@@ -959,7 +1088,7 @@ accumulate_model_inline (const LodeLiqModel    *model,
               /* In stages (rows and weights, last columns, the writes), so
                * that each stage's chains of dependent loads overlap across
                * levels; fused, they measured slower. */
-              for (guint e = 0; e < n_batch; e++)
+              for (guint e = 0; e < n_batch && !avx512; e++)
                 {
                   gsize x = MIN (b_end[e], b_max + 1);
                   guint cw = col_first[(x - col_base) >> col_shift];
