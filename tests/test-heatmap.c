@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lode-heatmap.h"
+#include "lode-heatmap-private.h"
 #include "naive-liq-model.h"
 
 #define MINUTE 60000
@@ -611,11 +612,42 @@ assert_threaded_same_bits (LodeLiqModel    *model,
     }
 }
 
+/* Every path beyond the SSE2 baseline that this processor has (AVX2,
+ * AVX-512): the same bits as the baseline, in every mode. */
 static void
-test_threaded_same_bits (void)
+assert_simd_same_bits (LodeLiqModel    *model,
+                       LodeHeatmapView  v)
 {
-  /* A long random series (with and without a lookback), and the large
-   * decay market of test_large_decay(), whose decay run restarts. */
+  LodeHeatmapSimd best = lode_heatmap_limit_simd (LODE_HEATMAP_SIMD_AVX512);
+
+  for (LodeRenderMode mode = LODE_RENDER_MODE_RAW; mode <= LODE_RENDER_MODE_SHORT; mode++)
+    {
+      g_autoptr(LodeHeatmap) baseline = NULL;
+
+      v.mode = mode;
+      lode_heatmap_limit_simd (LODE_HEATMAP_SIMD_BASELINE);
+      baseline = lode_heatmap_compute (model, &v);
+      for (LodeHeatmapSimd simd = LODE_HEATMAP_SIMD_AVX2; simd <= best; simd++)
+        {
+          g_autoptr(LodeHeatmap) h = NULL;
+
+          g_assert_cmpint (lode_heatmap_limit_simd (simd), ==, simd);
+          h = lode_heatmap_compute (model, &v);
+          g_assert_cmpmem (h->cells, (gsize) h->columns * h->rows * sizeof (float),
+                           baseline->cells, (gsize) v.columns * v.rows * sizeof (float));
+          g_assert_true (memcmp (&h->reference, &baseline->reference, sizeof (double)) == 0);
+          g_assert_true (memcmp (&h->max, &baseline->max, sizeof (double)) == 0);
+        }
+    }
+  lode_heatmap_limit_simd (LODE_HEATMAP_SIMD_AVX512);
+}
+
+/* @check on a set of views of three markets: a long random series (with
+ * and without a lookback), and the large decay market of
+ * test_large_decay(), whose decay run restarts. */
+static void
+check_views (void (*check) (LodeLiqModel *model, LodeHeatmapView v))
+{
   for (guint market = 0; market < 3; market++)
     {
       gsize n = 20000;
@@ -642,14 +674,72 @@ test_threaded_same_bits (void)
        * with odd columns; a view starting mid-data; one running past the
        * last candle; one starting before the first (empty columns); more
        * columns than candles; and fewer columns than two tiles. */
-      assert_threaded_same_bits (model, (LodeHeatmapView) { 0, n, 1920, lo, hi, 300, 0 });
-      assert_threaded_same_bits (model, (LodeHeatmapView) { 0, n, 777, lo * 0.9, hi * 1.1, 97, 0 });
-      assert_threaded_same_bits (model, (LodeHeatmapView) { n / 3, n / 2, 500, lo, hi, 200, 0 });
-      assert_threaded_same_bits (model, (LodeHeatmapView) { n / 2, n, 400, lo, hi, 150, 0 });
-      assert_threaded_same_bits (model, (LodeHeatmapView) { 0, n / 4, 300, lo, hi, 120, 0 });
-      assert_threaded_same_bits (model, (LodeHeatmapView) { 7000, 150, 640, lo * 1.02, hi * 0.98, 400, 0 });
-      assert_threaded_same_bits (model, (LodeHeatmapView) { 5000, 3000, 100, lo, hi, 80, 0 });
+      check (model, (LodeHeatmapView) { 0, n, 1920, lo, hi, 300, 0 });
+      check (model, (LodeHeatmapView) { 0, n, 777, lo * 0.9, hi * 1.1, 97, 0 });
+      check (model, (LodeHeatmapView) { n / 3, n / 2, 500, lo, hi, 200, 0 });
+      check (model, (LodeHeatmapView) { n / 2, n, 400, lo, hi, 150, 0 });
+      check (model, (LodeHeatmapView) { 0, n / 4, 300, lo, hi, 120, 0 });
+      check (model, (LodeHeatmapView) { 7000, 150, 640, lo * 1.02, hi * 0.98, 400, 0 });
+      check (model, (LodeHeatmapView) { 5000, 3000, 100, lo, hi, 80, 0 });
     }
+}
+
+static void
+test_threaded_same_bits (void)
+{
+  check_views (assert_threaded_same_bits);
+}
+
+static void
+test_simd_same_bits (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (9);
+  LodeHeatmapSimd best = lode_heatmap_limit_simd (LODE_HEATMAP_SIMD_AVX512);
+
+  g_test_message ("vector paths beyond SSE2 on this processor: %s",
+                  best == LODE_HEATMAP_SIMD_AVX512 ? "AVX2, AVX-512"
+                  : best == LODE_HEATMAP_SIMD_AVX2 ? "AVX2" : "none");
+  check_views (assert_simd_same_bits);
+
+  /* The smoothing of single rows, at widths that leave the vector loops a
+   * remainder, and the percentile's pass over a large grid. */
+  for (guint columns = 1; columns <= 150; columns += 7)
+    {
+      guint R = 400;
+      g_autofree float *cells = g_new (float, (gsize) columns * R);
+      g_autofree float *want = NULL;
+
+      for (gsize i = 0; i < (gsize) columns * R; i++)
+        cells[i] = g_rand_double (rand) < 0.7 ? 0.0f : (float) g_rand_double_range (rand, 0, 1e6);
+      want = g_memdup2 (cells, (gsize) columns * R * sizeof (float));
+      lode_heatmap_limit_simd (LODE_HEATMAP_SIMD_BASELINE);
+      lode_heatmap_smooth_rows (want, columns, R, 990, 1010);
+      for (LodeHeatmapSimd simd = LODE_HEATMAP_SIMD_AVX2; simd <= best; simd++)
+        {
+          g_autofree float *got = g_memdup2 (cells, (gsize) columns * R * sizeof (float));
+
+          lode_heatmap_limit_simd (simd);
+          lode_heatmap_smooth_rows (got, columns, R, 990, 1010);
+          g_assert_cmpmem (got, (gsize) columns * R * sizeof (float),
+                           want, (gsize) columns * R * sizeof (float));
+        }
+    }
+  {
+    gsize n = 1000003;  /* a remainder for every vector width */
+    g_autofree float *v = g_new (float, n);
+    double want;
+
+    for (gsize i = 0; i < n; i++)
+      v[i] = g_rand_double (rand) < 0.4 ? 0.0f : (float) exp (g_rand_double_range (rand, -5, 20));
+    lode_heatmap_limit_simd (LODE_HEATMAP_SIMD_BASELINE);
+    want = lode_heatmap_percentile (v, n, 0.99);
+    for (LodeHeatmapSimd simd = LODE_HEATMAP_SIMD_AVX2; simd <= best; simd++)
+      {
+        lode_heatmap_limit_simd (simd);
+        g_assert_cmpfloat (lode_heatmap_percentile (v, n, 0.99), ==, want);
+      }
+  }
+  lode_heatmap_limit_simd (LODE_HEATMAP_SIMD_AVX512);
 }
 
 static void
@@ -745,6 +835,7 @@ main (int   argc,
   g_test_add_func ("/model/heatmap/matches-naive", test_matches_naive);
   g_test_add_func ("/model/heatmap/large-decay", test_large_decay);
   g_test_add_func ("/model/heatmap/threaded-same-bits", test_threaded_same_bits);
+  g_test_add_func ("/model/heatmap/simd-same-bits", test_simd_same_bits);
   g_test_add_func ("/model/heatmap/merged", test_merged);
 
   return g_test_run ();

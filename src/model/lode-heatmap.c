@@ -5,8 +5,12 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#if defined (__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "lode-heatmap.h"
+#include "lode-heatmap-private.h"
 #include "lode-liq-model-private.h"
 
 /* Largest log-decay span inside one rebasing block of columns. Inside a
@@ -155,6 +159,35 @@ static void   kernels_init  (Kernels       *k,
                              double         price_min,
                              double         delta);
 static void   kernels_clear (Kernels       *k);
+
+static gint simd_limit = LODE_HEATMAP_SIMD_AVX512;
+
+/* The vector path to take: the processor's best, at most simd_limit. */
+static LodeHeatmapSimd
+simd_path (void)
+{
+  LodeHeatmapSimd best = LODE_HEATMAP_SIMD_BASELINE;
+
+#if defined (__x86_64__) || defined (__i386__)
+  if (__builtin_cpu_supports ("avx2"))
+    best = LODE_HEATMAP_SIMD_AVX2;
+#endif
+#if defined (__x86_64__)
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
+      && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512bw"))
+    best = LODE_HEATMAP_SIMD_AVX512;
+#endif
+
+  return MIN (best, (LodeHeatmapSimd) g_atomic_int_get (&simd_limit));
+}
+
+LodeHeatmapSimd
+lode_heatmap_limit_simd (LodeHeatmapSimd limit)
+{
+  g_atomic_int_set (&simd_limit, limit);
+
+  return simd_path ();
+}
 
 /* row_of_price(), row @rows for a price outside the view. x = (price −
  * price_min) / δ is the row up to @eps (the rounding of the price, the
@@ -308,8 +341,6 @@ gather_levels (const LodeModelLevelArrays *lv,
 }
 
 #if defined (__x86_64__)
-#include <immintrin.h>
-
 /* gather_levels() and the last columns' lookup after it (see
  * accumulate_model_inline()), eight levels at a time in AVX-512 registers
  * for processors that have them (the build's baseline is SSE2): the same
@@ -989,9 +1020,7 @@ accumulate_model_inline (const LodeLiqModel    *model,
 
   lode_liq_model_get_level_arrays (model, &lv);
 #if defined (__x86_64__)
-  avx512 = __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
-           && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512bw")
-           && b_max + 1 < G_MAXUINT32;
+  avx512 = simd_path () == LODE_HEATMAP_SIMD_AVX512 && b_max + 1 < G_MAXUINT32;
 #endif
   if (avx512)
     {
@@ -1552,6 +1581,61 @@ gather_row_avx2 (float              *restrict dst,
     }
   gather_columns (dst, src, w, n_src, c, columns);
 }
+
+#if defined (__x86_64__)
+/* The same, sixty-four columns (a tile's width) at a time in four AVX-512
+ * registers, then sixteen, then the rest in a masked one. The products and
+ * sums are the zero-masked forms, which GCC never contracts into a fused
+ * multiply-add (under this target it would, plain vector arithmetic or
+ * scalar). */
+__attribute__ ((target ("avx512f")))
+static inline __m512
+madd16 (__m512 acc,
+        __m512 w,
+        __m512 x)
+{
+  return _mm512_maskz_add_ps (0xffff, acc, _mm512_maskz_mul_ps (0xffff, w, x));
+}
+
+__attribute__ ((target ("avx512f")))
+static void
+gather_row_avx512 (float              *restrict dst,
+                   const float *const *restrict src,
+                   const float        *restrict w,
+                   guint                        n_src,
+                   guint                        columns)
+{
+  guint c = 0;
+
+  for (; c + 64 <= columns; c += 64)
+    {
+      __m512 acc0 = _mm512_setzero_ps (), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+
+      for (guint j = 0; j < n_src; j++)
+        {
+          __m512 wj = _mm512_set1_ps (w[j]);
+
+          acc0 = madd16 (acc0, wj, _mm512_loadu_ps (src[j] + c));
+          acc1 = madd16 (acc1, wj, _mm512_loadu_ps (src[j] + c + 16));
+          acc2 = madd16 (acc2, wj, _mm512_loadu_ps (src[j] + c + 32));
+          acc3 = madd16 (acc3, wj, _mm512_loadu_ps (src[j] + c + 48));
+        }
+      _mm512_storeu_ps (dst + c, acc0);
+      _mm512_storeu_ps (dst + c + 16, acc1);
+      _mm512_storeu_ps (dst + c + 32, acc2);
+      _mm512_storeu_ps (dst + c + 48, acc3);
+    }
+  for (; c < columns; c += 16)
+    {
+      __mmask16 lanes = c + 16 <= columns ? 0xffff : (__mmask16) ((1u << (columns - c)) - 1);
+      __m512 acc = _mm512_setzero_ps ();
+
+      for (guint j = 0; j < n_src; j++)
+        acc = madd16 (acc, _mm512_set1_ps (w[j]), _mm512_maskz_loadu_ps (lanes, src[j] + c));
+      _mm512_mask_storeu_ps (dst + c, lanes, acc);
+    }
+}
+#endif /* __x86_64__ */
 #endif
 
 typedef void (*GatherRowFunc) (float              *restrict dst,
@@ -1581,8 +1665,12 @@ smooth_exact (float         *cells,
   guint ring_rows;
   GatherRowFunc gather_row = gather_row_sse2;
 
+#if defined (__x86_64__)
+  if (simd_path () == LODE_HEATMAP_SIMD_AVX512)
+    gather_row = gather_row_avx512;
+#endif
 #if defined (__x86_64__) || defined (__i386__)
-  if (__builtin_cpu_supports ("avx2"))
+  if (simd_path () == LODE_HEATMAP_SIMD_AVX2)
     gather_row = gather_row_avx2;
 #endif
 
@@ -1718,6 +1806,66 @@ select_kth (float *v,
 
 #define SAMPLE_SIZE 8192
 
+#if defined (__x86_64__)
+/* percentile_bracketed()'s pass in AVX-512, sixteen values at a time: the
+ * same counts, largest value and kept values (in order), packed by the
+ * processor's compress into @kept, which has room for @cap + 16. Returns
+ * how many values it took (a multiple of sixteen), or G_MAXSIZE if more
+ * than @cap were kept. */
+__attribute__ ((target ("avx512f")))
+static gsize
+bracket_pass_avx512 (const float *values,
+                     gsize        n,
+                     float        lo,
+                     float        hi,
+                     float       *kept,
+                     gsize        cap,
+                     gsize       *n_kept,
+                     gsize       *m,
+                     gsize       *below,
+                     float       *max)
+{
+  const __m512 zero = _mm512_setzero_ps ();
+  const __m512 vlo = _mm512_set1_ps (lo);
+  const __m512 vhi = _mm512_set1_ps (hi);
+  __m512 vmax = zero;
+  gsize i = 0, nk = *n_kept, nm = 0, nb = 0;
+
+  for (; i + 16 <= n; i += 16)
+    {
+      __m512 v = _mm512_loadu_ps (values + i);
+      __mmask16 nonzero = _mm512_cmp_ps_mask (v, zero, _CMP_NEQ_OQ);
+      __mmask16 inside = _mm512_mask_cmp_ps_mask (nonzero, v, vlo, _CMP_GE_OQ)
+                         & _mm512_cmp_ps_mask (v, vhi, _CMP_LE_OQ);
+
+      nm += __builtin_popcount (nonzero);
+      nb += __builtin_popcount (_mm512_mask_cmp_ps_mask (nonzero, v, vlo, _CMP_LT_OQ));
+      vmax = _mm512_maskz_max_ps (0xffff, v, vmax);
+      if (inside != 0)
+        {
+          if (nk > cap)
+            return G_MAXSIZE;
+          _mm512_storeu_ps (kept + nk, _mm512_maskz_compress_ps (inside, v));
+          nk += __builtin_popcount (inside);
+        }
+    }
+  if (nk > cap)
+    return G_MAXSIZE;
+  {
+    float lanes[16];
+
+    _mm512_storeu_ps (lanes, vmax);
+    for (guint h = 0; h < 16; h++)
+      *max = lanes[h] > *max ? lanes[h] : *max;
+  }
+  *n_kept = nk;
+  *m += nm;
+  *below += nb;
+
+  return i;
+}
+#endif
+
 /* The nearest-rank percentile in one pass over the values: a strided
  * sample brackets the answer between two sample values, the pass counts
  * the non-zero values below the bracket and keeps those inside it, and a
@@ -1760,7 +1908,15 @@ percentile_bracketed (const float *values,
     LodeFloat4 vmax = zero;
     gsize i = 0;
 
-    kept = g_new (float, cap + 4);
+    kept = g_new (float, cap + 16);
+#if defined (__x86_64__)
+    if (simd_path () == LODE_HEATMAP_SIMD_AVX512)
+      {
+        i = bracket_pass_avx512 (values, n, lo, hi, kept, cap, &n_kept, &m, &below, &max);
+        if (i == G_MAXSIZE)
+          return FALSE;
+      }
+#endif
     /* Four values to an SSE2 vector, counted in 32-bit lanes added up
      * every 2^30 values; the few inside the bracket are kept one by one. */
     while (i + 4 <= n)
