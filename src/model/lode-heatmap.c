@@ -695,30 +695,201 @@ finish_tile (const TileSweep *ts,
     }
 }
 
+/* The kept levels of some columns as the writes take them: each one's row
+ * (rows past the view), first column without it, and weight in its
+ * column's block base. */
+typedef struct
+{
+  guint32 *row;
+  guint32 *col;
+  double  *w;
+  gsize    len;
+  gsize    cap;
+} LevelBuf;
+
+/* Room for @more entries past len. */
+static void
+level_buf_reserve (LevelBuf *buf,
+                   gsize     more)
+{
+  if (buf->len + more <= buf->cap)
+    return;
+  buf->cap = MAX (buf->len + more, 2 * buf->cap);
+  buf->row = g_renew (guint32, buf->row, buf->cap);
+  buf->col = g_renew (guint32, buf->col, buf->cap);
+  buf->w = g_renew (double, buf->w, buf->cap);
+}
+
+static void
+level_buf_clear (LevelBuf *buf)
+{
+  g_clear_pointer (&buf->row, g_free);
+  g_clear_pointer (&buf->col, g_free);
+  g_clear_pointer (&buf->w, g_free);
+  buf->len = buf->cap = 0;
+}
+
+/* What picking out a column's levels needs (see accumulate_model_inline()
+ * for the tables); read-only, so both threads of the pipeline use it. */
+typedef struct
+{
+  LodeModelLevelArrays lv;
+  const gssize        *bcol;
+  const double        *L;
+  const double        *run;
+  const gsize         *chunks;
+  const guint         *block_of;
+  const double        *block_base;
+  const gsize         *block_cand;
+  const gsize         *block_chunk;
+  const double        *bound;
+  const guint32       *col_first;
+  const gsize         *col_last;
+  const guint32       *col_last32;  /* col_last in 32 bits, for avx512 */
+  gsize                col_base;
+  guint                col_shift;
+  gsize                b_max;
+  double               price_min;
+  double               price_max;
+  double               inv_delta;
+  double               row_eps;
+  guint                rows;
+  guint                side_mask;
+  gboolean             avx512;
+} Gatherer;
+
+/* Appends to @buf the levels of column @c from *@k on that are live in
+ * S_{b_c} and on a side shown, in order, in batches without a branch per
+ * level, until the column's last (then TRUE) or until @buf holds @max or
+ * more (then *@k is where to go on). *@j, a candle whose first level is
+ * at or before *@k, follows the levels for the rare ones whose decay run
+ * restarts before the block's base. */
+G_ALWAYS_INLINE static inline gboolean
+gather_column (const Gatherer *g,
+               guint           c,
+               gsize          *k,
+               gsize          *j,
+               LevelBuf       *buf,
+               gsize           max)
+{
+  const LodeModelLevelArrays *lv = &g->lv;
+  gsize b = (gsize) g->bcol[c];
+  gsize k_end = lv->first_level[b + 1];
+  guint bs = g->block_of[c];
+  double run_base = g->run[g->block_cand[bs]];
+  gsize chunk = g->block_chunk[bs];
+  /* From here on, no restart of the run before the base. */
+  gsize k_fast = lv->first_level[chunk > 0 ? g->chunks[chunk - 1] : 0];
+
+  while (*k < k_end && buf->len < max)
+    {
+      guint32 *row, *col;
+      double *w;
+      guint n_batch;
+      gsize k_stop;
+
+      /* Whole groups of levels gone by b_c (the history before a zoomed
+       * view) are skipped unread. */
+      while (*k % LODE_LEVEL_GROUP == 0 && *k + LODE_LEVEL_GROUP <= k_end
+             && lv->group_end[*k / LODE_LEVEL_GROUP] <= b)
+        *k += LODE_LEVEL_GROUP;
+      /* Batches end on a group's boundary (BATCH is a multiple). */
+      k_stop = MIN (k_end, *k / LODE_LEVEL_GROUP * LODE_LEVEL_GROUP + BATCH);
+
+      level_buf_reserve (buf, BATCH + 8);
+      row = buf->row + buf->len;
+      col = buf->col + buf->len;
+      w = buf->w + buf->len;
+#if defined (__x86_64__)
+      if (g->avx512)
+        n_batch = gather_levels_avx512 (lv, *k, k_stop, b, g->side_mask, run_base,
+                                        g->price_min, g->price_max, g->inv_delta, g->bound,
+                                        g->rows, g->row_eps, g->col_first, g->col_last32,
+                                        g->col_base, g->col_shift, g->b_max + 1, row, col, w);
+      else
+#endif
+        {
+          guint32 end[BATCH];
+
+          if (g->side_mask == 3)
+            n_batch = gather_levels (lv, *k, k_stop, b, g->side_mask, TRUE, run_base,
+                                     g->price_min, g->price_max, g->inv_delta, g->bound,
+                                     g->rows, g->row_eps, row, end, w);
+          else
+            n_batch = gather_levels (lv, *k, k_stop, b, g->side_mask, FALSE, run_base,
+                                     g->price_min, g->price_max, g->inv_delta, g->bound,
+                                     g->rows, g->row_eps, row, end, w);
+
+          /* The first column without each: a stage of its own, so that
+           * its chains of dependent loads overlap across levels. */
+          for (guint e = 0; e < n_batch; e++)
+            {
+              gsize x = MIN (end[e], g->b_max + 1);
+              guint cw = g->col_first[(x - g->col_base) >> g->col_shift];
+
+              col[e] = cw + (x > g->col_last[cw]);
+            }
+        }
+      if (G_UNLIKELY (*k < k_fast))
+        for (guint e = 0; *k < k_stop && *k < k_fast; (*k)++)
+          {
+            if (!level_kept (lv, *k, b, g->side_mask, FALSE))
+              continue;
+            /* A restart of the run lies between: by the logs. */
+            while (lv->first_level[*j + 1] <= *k)
+              (*j)++;
+            w[e++] = lv->scaled[*k] * g->run[*j] * exp (g->block_base[bs] - g->L[*j]);
+          }
+      *k = k_stop;
+      buf->len += n_batch;
+    }
+
+  return *k >= k_end;
+}
+
 /* With two threads, accumulate_model() is a pipeline: the calling thread
- * puts each tile's levels into the difference arrays while a second one
- * finishes the tiles before (finish_tile()), in a ring of PIPELINE_RING
- * columns (a power of two, as RING: a division for the ring's index per
- * level measured 5 ms more for a year). Every cell of the ring sees the
- * same operations in the same order as with one thread (which removals
- * are written at once and which wait is still decided by RING), so the
- * cells are the same bits. The handover is a count of tiles each way,
- * under a mutex. */
+ * puts each tile's levels into the difference arrays while a second one,
+ * the sweeper, picks out the levels of every other column a few tiles
+ * ahead (gather_column()) and finishes the tiles before (finish_tile()),
+ * in a ring of PIPELINE_RING columns (a power of two, as RING: a division
+ * for the ring's index per level measured 5 ms more for a year). Every
+ * cell of the ring sees the same operations in the same order as with one
+ * thread (the levels are written in the same order whoever picked them
+ * out, and which removals are written at once and which wait is still
+ * decided by RING), so the cells are the same bits. The handover is a
+ * count of tiles each way, under a mutex. */
 #define PIPELINE_RING (2 * RING)
 
 G_STATIC_ASSERT ((RING & (RING - 1)) == 0 && (PIPELINE_RING & (PIPELINE_RING - 1)) == 0);
 
+#define GATHER_AHEAD 4
+
+/* The levels of a tile's odd columns (counted from c_lo), picked out by
+ * the sweeper: column t's are [start[t], start[t] + count[t]) of buf. */
+typedef struct
+{
+  LevelBuf buf;
+  gsize    start[TILE];
+  gsize    count[TILE];
+} GatherSlot;
+
 typedef struct
 {
   const TileSweep *ts;
+  const Gatherer  *g;
   guint            n_tiles;
   GMutex           lock;
   GCond            cond;
-  guint            filled;   /* tiles whose levels are all in the ring */
-  guint            swept;    /* tiles finished */
+  guint            filled;    /* tiles whose levels are all in the ring */
+  guint            swept;     /* tiles finished */
+  guint            gathered;  /* tiles whose odd columns are in a slot */
+  gsize            j;         /* the sweeper's, see gather_column() */
+  GatherSlot       slots[GATHER_AHEAD];  /* tile q's in slots[q % GATHER_AHEAD] */
 } Pipeline;
 
-/* Waits until *@count ≥ @want; the counts only grow, under the lock. */
+/* Waits until *@count ≥ @want; the counts only grow, under the lock.
+ * (A spin before sleeping measured no faster, and once, with the other
+ * thread preempted on the other core, twice as slow.) */
 static void
 pipeline_wait (Pipeline *pl,
                guint    *count,
@@ -741,16 +912,58 @@ pipeline_post (Pipeline *pl,
   g_mutex_unlock (&pl->lock);
 }
 
+/* Whether column @c's levels are picked out by the sweeper. */
+static inline gboolean
+pipeline_gathers (guint c,
+                  guint c_lo)
+{
+  return ((c - c_lo) & 1) != 0;
+}
+
+/* Picks out the levels of @tile's odd columns into its slot. Each column
+ * starts where the one before ends (the first is the calling thread's). */
+static void
+pipeline_gather_tile (Pipeline *pl,
+                      guint     tile)
+{
+  const Gatherer *g = pl->g;
+  guint c_lo = pl->ts->c_lo;
+  guint c0 = c_lo + tile * TILE;
+  guint width = MIN (TILE, pl->ts->c_hi - c0);
+  GatherSlot *slot = &pl->slots[tile % GATHER_AHEAD];
+
+  slot->buf.len = 0;
+  for (guint t = 0; t < width; t++)
+    if (pipeline_gathers (c0 + t, c_lo))
+      {
+        gsize k = g->lv.first_level[g->bcol[c0 + t - 1] + 1];
+
+        slot->start[t] = slot->buf.len;
+        gather_column (g, c0 + t, &k, &pl->j, &slot->buf, G_MAXSIZE);
+        slot->count[t] = slot->buf.len - slot->start[t];
+      }
+  pipeline_post (pl, &pl->gathered, tile + 1);
+}
+
+/* The sweeper: the odd columns' levels GATHER_AHEAD tiles ahead of the
+ * calling thread (in the slot of the tile that thread has just filled),
+ * and the tiles it has filled. That is about half of the levels' picking
+ * out, which leaves the two threads about as busy; the slots ahead spare
+ * the calling thread a wait each time the sweeper is a little late. */
 static gpointer
 pipeline_sweep_thread (gpointer data)
 {
   Pipeline *pl = data;
 
+  for (guint tile = 0; tile < MIN (GATHER_AHEAD, pl->n_tiles); tile++)
+    pipeline_gather_tile (pl, tile);
   for (guint tile = 0; tile < pl->n_tiles; tile++)
     {
       pipeline_wait (pl, &pl->filled, tile + 1);
       finish_tile (pl->ts, tile);
       pipeline_post (pl, &pl->swept, tile + 1);
+      if (tile + GATHER_AHEAD < pl->n_tiles)
+        pipeline_gather_tile (pl, tile + GATHER_AHEAD);
     }
 
   return NULL;
@@ -846,9 +1059,10 @@ accumulate_model_inline (const LodeLiqModel    *model,
   g_autofree gint32 *scdiff = NULL;
   g_autofree double *sum = NULL;      /* per row */
   g_autofree guint32 *live = NULL;
-  guint32 b_row[BATCH + 8], b_end[BATCH + 8], b_col[BATCH + 8];
   g_autofree guint32 *col_last32 = NULL;
-  double b_w[BATCH + 8];
+  LevelBuf batch = { NULL, };
+  Gatherer g;
+  guint gathered = 0;
   gboolean avx512 = FALSE;
   const double pmin = view->price_min, pmax = view->price_max;
   double row_eps;
@@ -1000,24 +1214,6 @@ accumulate_model_inline (const LodeLiqModel    *model,
   sum = g_new0 (double, R);
   live = g_new0 (guint32, R);
 
-  ts = (TileSweep) { vdiff, cdiff, sdiff, scdiff, stride, R, C, ring, c_lo, c_hi,
-                     col_carry, col_factor, sum, live, out, add, smoothing, kernels };
-  if (ring == PIPELINE_RING)
-    {
-      pl.ts = &ts;
-      pl.n_tiles = n_tiles;
-      pl.filled = pl.swept = 0;
-      g_mutex_init (&pl.lock);
-      g_cond_init (&pl.cond);
-      sweeper = g_thread_try_new ("lode-heatmap-sweep", pipeline_sweep_thread, &pl, NULL);
-      if (sweeper == NULL)
-        {
-          /* On one thread after all: the ring is wider, the cells the same. */
-          g_mutex_clear (&pl.lock);
-          g_cond_clear (&pl.cond);
-        }
-    }
-
   lode_liq_model_get_level_arrays (model, &lv);
 #if defined (__x86_64__)
   avx512 = simd_path () == LODE_HEATMAP_SIMD_AVX512 && b_max + 1 < G_MAXUINT32;
@@ -1034,6 +1230,33 @@ accumulate_model_inline (const LodeLiqModel    *model,
     j = (gsize) bcol[c_lo] + 1 - lookback;
   k = lv.first_level[j];
 
+  /* The calling thread's batches: a few BATCH at most, allocated once
+   * (grown a batch at a time, the heap's layout measured 0.5 ms slower). */
+  level_buf_reserve (&batch, 2 * BATCH + 8);
+  g = (Gatherer) { lv, bcol, L, run, chunks, block_of, block_base, block_cand, block_chunk,
+                   bound, col_first, col_last, col_last32, col_base, col_shift, b_max,
+                   pmin, pmax, inv_delta, row_eps, R, side_mask, avx512 };
+
+  ts = (TileSweep) { vdiff, cdiff, sdiff, scdiff, stride, R, C, ring, c_lo, c_hi,
+                     col_carry, col_factor, sum, live, out, add, smoothing, kernels };
+  if (ring == PIPELINE_RING)
+    {
+      memset (&pl, 0, sizeof pl);
+      pl.ts = &ts;
+      pl.g = &g;
+      pl.n_tiles = n_tiles;
+      pl.j = j;
+      g_mutex_init (&pl.lock);
+      g_cond_init (&pl.cond);
+      sweeper = g_thread_try_new ("lode-heatmap-sweep", pipeline_sweep_thread, &pl, NULL);
+      if (sweeper == NULL)
+        {
+          /* On one thread after all: the ring is wider, the cells the same. */
+          g_mutex_clear (&pl.lock);
+          g_cond_clear (&pl.cond);
+        }
+    }
+
   for (guint c0 = c_lo; c0 < c_hi; c0 += TILE)
     {
       guint width = MIN (TILE, c_hi - c0);
@@ -1044,12 +1267,10 @@ accumulate_model_inline (const LodeLiqModel    *model,
         {
           guint c = c0 + t;
           gsize b = (gsize) bcol[c];
-          gsize k_end = lv.first_level[b + 1];
           guint bs = block_of[c];
-          double run_base = run[block_cand[bs]];
-          gsize k_fast;  /* from here on, no restart of the run before the base */
           double *vd = vdiff + (gsize) ((c - c_lo) & (ring - 1)) * stride;
           gint32 *cd = cdiff + (gsize) ((c - c_lo) & (ring - 1)) * stride;
+          gboolean done = FALSE;
 
           if (bs != conv_block)
             {
@@ -1068,64 +1289,45 @@ accumulate_model_inline (const LodeLiqModel    *model,
                   conv[be] = f;
                 }
             }
-          {
-            gsize chunk = block_chunk[bs];
 
-            k_fast = lv.first_level[chunk > 0 ? chunks[chunk - 1] : 0];
-          }
-
-          /* Those created up to b_c and live in S_{b_c}, picked out in
-           * batches without a branch per level. */
-          while (k < k_end)
+          /* Those created up to b_c and live in S_{b_c}: picked out here a
+           * few batches at a time, or by the pipeline's sweeper; then
+           * written, a stage of its own so that each stage's chains of
+           * dependent loads overlap across levels (fused, they measured
+           * slower). */
+          while (!done)
             {
-              guint n_batch;
-              gsize k_stop;
+              const guint32 *b_row, *b_col;
+              const double *b_w;
+              gsize n_batch;
 
-              /* Whole groups of levels gone by b_c (the history before a
-               * zoomed view) are skipped unread. */
-              while (k % LODE_LEVEL_GROUP == 0 && k + LODE_LEVEL_GROUP <= k_end
-                     && lv.group_end[k / LODE_LEVEL_GROUP] <= b)
-                k += LODE_LEVEL_GROUP;
-              /* Batches end on a group's boundary (BATCH is a multiple). */
-              k_stop = MIN (k_end, k / LODE_LEVEL_GROUP * LODE_LEVEL_GROUP + BATCH);
-
-              if (avx512)
-                n_batch = gather_levels_avx512 (&lv, k, k_stop, b, side_mask, run_base,
-                                                pmin, pmax, inv_delta, bound, R, row_eps,
-                                                col_first, col_last32, col_base, col_shift,
-                                                b_max + 1, b_row, b_col, b_w);
-              else if (side_mask == 3)
-                n_batch = gather_levels (&lv, k, k_stop, b, side_mask, TRUE, run_base,
-                                         pmin, pmax, inv_delta, bound, R, row_eps,
-                                         b_row, b_end, b_w);
-              else
-                n_batch = gather_levels (&lv, k, k_stop, b, side_mask, FALSE, run_base,
-                                         pmin, pmax, inv_delta, bound, R, row_eps,
-                                         b_row, b_end, b_w);
-              if (G_UNLIKELY (k < k_fast))
-                for (guint e = 0; k < k_stop && k < k_fast; k++)
-                  {
-                    if (!level_kept (&lv, k, b, side_mask, FALSE))
-                      continue;
-                    /* A restart of the run lies between: by the logs. */
-                    while (lv.first_level[j + 1] <= k)
-                      j++;
-                    b_w[e++] = lv.scaled[k] * run[j] * exp (block_base[bs] - L[j]);
-                  }
-              k = k_stop;
-
-              /* In stages (rows and weights, last columns, the writes), so
-               * that each stage's chains of dependent loads overlap across
-               * levels; fused, they measured slower. */
-              for (guint e = 0; e < n_batch && !avx512; e++)
+              if (sweeper != NULL && pipeline_gathers (c, c_lo))
                 {
-                  gsize x = MIN (b_end[e], b_max + 1);
-                  guint cw = col_first[(x - col_base) >> col_shift];
+                  const GatherSlot *slot = &pl.slots[tile % GATHER_AHEAD];
 
-                  b_col[e] = cw + (x > col_last[cw]);
+                  if (gathered < tile + 1)
+                    {
+                      pipeline_wait (&pl, &pl.gathered, tile + 1);
+                      gathered = tile + 1;
+                    }
+                  b_row = slot->buf.row + slot->start[t];
+                  b_col = slot->buf.col + slot->start[t];
+                  b_w = slot->buf.w + slot->start[t];
+                  n_batch = slot->count[t];
+                  k = lv.first_level[b + 1];
+                  done = TRUE;
+                }
+              else
+                {
+                  batch.len = 0;
+                  done = gather_column (&g, c, &k, &j, &batch, BATCH);
+                  b_row = batch.row;
+                  b_col = batch.col;
+                  b_w = batch.w;
+                  n_batch = batch.len;
                 }
 
-              for (guint e = 0; e < n_batch; e++)
+              for (gsize e = 0; e < n_batch; e++)
                 {
                   guint r = b_row[e];
                   guint ce = b_col[e];
@@ -1205,7 +1407,10 @@ accumulate_model_inline (const LodeLiqModel    *model,
       g_thread_join (sweeper);
       g_mutex_clear (&pl.lock);
       g_cond_clear (&pl.cond);
+      for (guint q = 0; q < GATHER_AHEAD; q++)
+        level_buf_clear (&pl.slots[q].buf);
     }
+  level_buf_clear (&batch);
 
   /* Kept for the next view unless it is export-sized. */
   scratch->data = pool;
