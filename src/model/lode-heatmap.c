@@ -705,6 +705,7 @@ typedef struct
   double  *w;
   gsize    len;
   gsize    cap;
+  gboolean fixed;  /* arrays on the stack, never grown */
 } LevelBuf;
 
 /* Room for @more entries past len. */
@@ -714,6 +715,7 @@ level_buf_reserve (LevelBuf *buf,
 {
   if (buf->len + more <= buf->cap)
     return;
+  g_assert (!buf->fixed);
   buf->cap = MAX (buf->len + more, 2 * buf->cap);
   buf->row = g_renew (guint32, buf->row, buf->cap);
   buf->col = g_renew (guint32, buf->col, buf->cap);
@@ -1060,7 +1062,9 @@ accumulate_model_inline (const LodeLiqModel    *model,
   g_autofree double *sum = NULL;      /* per row */
   g_autofree guint32 *live = NULL;
   g_autofree guint32 *col_last32 = NULL;
-  LevelBuf batch = { NULL, };
+  guint32 batch_row[2 * BATCH + 8], batch_col[2 * BATCH + 8];
+  double batch_w[2 * BATCH + 8];
+  LevelBuf batch = { batch_row, batch_col, batch_w, 0, 2 * BATCH + 8, TRUE };
   Gatherer g;
   guint gathered = 0;
   gboolean avx512 = FALSE;
@@ -1230,9 +1234,6 @@ accumulate_model_inline (const LodeLiqModel    *model,
     j = (gsize) bcol[c_lo] + 1 - lookback;
   k = lv.first_level[j];
 
-  /* The calling thread's batches: a few BATCH at most, allocated once
-   * (grown a batch at a time, the heap's layout measured 0.5 ms slower). */
-  level_buf_reserve (&batch, 2 * BATCH + 8);
   g = (Gatherer) { lv, bcol, L, run, chunks, block_of, block_base, block_cand, block_chunk,
                    bound, col_first, col_last, col_last32, col_base, col_shift, b_max,
                    pmin, pmax, inv_delta, row_eps, R, side_mask, avx512 };
@@ -1319,6 +1320,9 @@ accumulate_model_inline (const LodeLiqModel    *model,
                 }
               else
                 {
+                  /* Up to BATCH − 1 and then a batch more: within the
+                   * stack's arrays, which measured faster than the heap's
+                   * (0.5 ms of a year's smoothed grid). */
                   batch.len = 0;
                   done = gather_column (&g, c, &k, &j, &batch, BATCH);
                   b_row = batch.row;
@@ -1410,7 +1414,6 @@ accumulate_model_inline (const LodeLiqModel    *model,
       for (guint q = 0; q < GATHER_AHEAD; q++)
         level_buf_clear (&pl.slots[q].buf);
     }
-  level_buf_clear (&batch);
 
   /* Kept for the next view unless it is export-sized. */
   scratch->data = pool;
