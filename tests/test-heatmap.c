@@ -586,6 +586,19 @@ test_large_decay (void)
     }
 }
 
+/* @h is @want, bit for bit: its size, cells, reference and largest cell. */
+static void
+assert_same_bits (const LodeHeatmap *h,
+                  const LodeHeatmap *want)
+{
+  g_assert_cmpuint (h->columns, ==, want->columns);
+  g_assert_cmpuint (h->rows, ==, want->rows);
+  g_assert_cmpmem (h->cells, (gsize) h->columns * h->rows * sizeof (float),
+                   want->cells, (gsize) want->columns * want->rows * sizeof (float));
+  g_assert_true (memcmp (&h->reference, &want->reference, sizeof (double)) == 0);
+  g_assert_true (memcmp (&h->max, &want->max, sizeof (double)) == 0);
+}
+
 /* lode_heatmap_compute_threaded(): the same bits as lode_heatmap_compute()
  * with any number of threads, in every mode. */
 static void
@@ -602,12 +615,7 @@ assert_threaded_same_bits (LodeLiqModel    *model,
         {
           g_autoptr(LodeHeatmap) h = lode_heatmap_compute_threaded (model, &v, n_threads);
 
-          g_assert_cmpuint (h->columns, ==, one->columns);
-          g_assert_cmpuint (h->rows, ==, one->rows);
-          g_assert_cmpmem (h->cells, (gsize) h->columns * h->rows * sizeof (float),
-                           one->cells, (gsize) one->columns * one->rows * sizeof (float));
-          g_assert_true (memcmp (&h->reference, &one->reference, sizeof (double)) == 0);
-          g_assert_true (memcmp (&h->max, &one->max, sizeof (double)) == 0);
+          assert_same_bits (h, one);
         }
     }
 }
@@ -633,10 +641,7 @@ assert_simd_same_bits (LodeLiqModel    *model,
 
           g_assert_cmpint (lode_heatmap_limit_simd (simd), ==, simd);
           h = lode_heatmap_compute (model, &v);
-          g_assert_cmpmem (h->cells, (gsize) h->columns * h->rows * sizeof (float),
-                           baseline->cells, (gsize) v.columns * v.rows * sizeof (float));
-          g_assert_true (memcmp (&h->reference, &baseline->reference, sizeof (double)) == 0);
-          g_assert_true (memcmp (&h->max, &baseline->max, sizeof (double)) == 0);
+          assert_same_bits (h, baseline);
         }
     }
   lode_heatmap_limit_simd (LODE_HEATMAP_SIMD_AVX512);
