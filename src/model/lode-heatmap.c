@@ -346,8 +346,9 @@ gather_levels (const LodeModelLevelArrays *lv,
  * for processors that have them (the build's baseline is SSE2): the same
  * rows (a lane near a boundary takes the scalar path), the same products
  * and the same columns, the kept levels packed by the processor's
- * compress (@x_max is b_max + 1). Writes up to seven entries past the last
- * kept one: the outputs have room for BATCH + 8. */
+ * compress. Its columns come from @col_last as 32 bits (@x_max, b_max + 1,
+ * below 2^32 − 1). Writes up to seven entries past the last kept one: the
+ * outputs have room for BATCH + 8. */
 __attribute__ ((target ("avx512f,avx512vl,avx512dq,avx512bw")))
 static guint
 gather_levels_avx512 (const LodeModelLevelArrays *lv,
@@ -745,7 +746,8 @@ typedef struct
   const gsize         *block_chunk;
   const double        *bound;
   const guint32       *col_first;
-  const guint32       *col_last;
+  const gsize         *col_last;
+  const guint32       *col_last32;  /* col_last in 32 bits, for avx512 */
   gsize                col_base;
   guint                col_shift;
   gsize                b_max;
@@ -804,7 +806,7 @@ gather_column (const Gatherer *g,
       if (g->avx512)
         n_batch = gather_levels_avx512 (lv, *k, k_stop, b, g->side_mask, run_base,
                                         g->price_min, g->price_max, g->inv_delta, g->bound,
-                                        g->rows, g->row_eps, g->col_first, g->col_last,
+                                        g->rows, g->row_eps, g->col_first, g->col_last32,
                                         g->col_base, g->col_shift, g->b_max + 1, row, col, w);
       else
 #endif
@@ -1031,7 +1033,7 @@ accumulate_model_inline (const LodeLiqModel    *model,
   guint c_lo = 0, c_hi = C;
   gsize b_max;
   g_autofree guint32 *col_first = NULL;
-  g_autofree guint32 *col_last = NULL;
+  g_autofree gsize *col_last = NULL;
   gsize col_base;
   guint col_shift = 0;
   g_autofree guint *block_of = NULL;
@@ -1059,6 +1061,7 @@ accumulate_model_inline (const LodeLiqModel    *model,
   g_autofree gint32 *scdiff = NULL;
   g_autofree double *sum = NULL;      /* per row */
   g_autofree guint32 *live = NULL;
+  g_autofree guint32 *col_last32 = NULL;
   guint32 batch_row[2 * BATCH + 8], batch_col[2 * BATCH + 8];
   double batch_w[2 * BATCH + 8];
   LevelBuf batch = { batch_row, batch_col, batch_w, 0, 2 * BATCH + 8, TRUE };
@@ -1094,7 +1097,6 @@ accumulate_model_inline (const LodeLiqModel    *model,
   if (c_lo >= c_hi)
     return;
   b_max = (gsize) bcol[c_hi - 1];
-  g_assert (b_max + 1 < G_MAXUINT32);  /* lode_liq_model_build() refuses more */
 
   /* The first column in [c_lo, c_hi] whose b_c ≥ x (c_hi if none), for x
    * from col_base = b_{c_lo} + 1 (no level shown ends sooner) to b_max + 1,
@@ -1115,7 +1117,7 @@ accumulate_model_inline (const LodeLiqModel    *model,
       col_shift++;
   }
   col_first = g_new (guint32, ((b_max + 1 - col_base) >> col_shift) + 1);
-  col_last = g_new (guint32, C + 1);
+  col_last = g_new (gsize, C + 1);
   {
     guint c = c_lo + 1;
 
@@ -1127,11 +1129,9 @@ accumulate_model_inline (const LodeLiqModel    *model,
           c++;
         col_first[w] = c;
       }
-    /* In 32 bits: the model has fewer than G_MAXUINT32 candles, so b_c
-     * and every x ≤ b_max + 1 are below the sentinel. */
     for (c = c_lo; c < c_hi; c++)
-      col_last[c] = (guint32) bcol[c];
-    col_last[c_hi] = G_MAXUINT32;
+      col_last[c] = (gsize) bcol[c];
+    col_last[c_hi] = G_MAXSIZE;
   }
 
   /* Rebasing blocks: greedy, each as long as its decay span allows. */
@@ -1219,7 +1219,15 @@ accumulate_model_inline (const LodeLiqModel    *model,
   live = g_new0 (guint32, R);
 
   lode_liq_model_get_level_arrays (model, &lv);
-  avx512 = simd_path () == LODE_HEATMAP_SIMD_AVX512;
+#if defined (__x86_64__)
+  avx512 = simd_path () == LODE_HEATMAP_SIMD_AVX512 && b_max + 1 < G_MAXUINT32;
+#endif
+  if (avx512)
+    {
+      col_last32 = g_new (guint32, C + 1);
+      for (guint c = c_lo; c <= c_hi; c++)
+        col_last32[c] = (guint32) MIN (col_last[c], G_MAXUINT32);
+    }
 
   /* Only levels created in (b − W, b] can be live in S_b (§4 step 4). */
   if (lookback > 0 && (gsize) bcol[c_lo] + 1 > lookback)
@@ -1227,7 +1235,7 @@ accumulate_model_inline (const LodeLiqModel    *model,
   k = lv.first_level[j];
 
   g = (Gatherer) { lv, bcol, L, run, chunks, block_of, block_base, block_cand, block_chunk,
-                   bound, col_first, col_last, col_base, col_shift, b_max,
+                   bound, col_first, col_last, col_last32, col_base, col_shift, b_max,
                    pmin, pmax, inv_delta, row_eps, R, side_mask, avx512 };
 
   ts = (TileSweep) { vdiff, cdiff, sdiff, scdiff, stride, R, C, ring, c_lo, c_hi,
